@@ -1,0 +1,49 @@
+/**
+ * Ports: what differs between the desktop app, the CLI, tests and the browser harness.
+ * Services receive these and never import `electron`.
+ */
+import type { EventName, Events } from '../src-preload/contract.ts';
+
+/** The OS keychain (keytar) or an in-memory fake. Keyed by profile id. */
+export interface SecretsPort {
+  get(profileId: string): Promise<string | null>;
+  set(profileId: string, secret: string): Promise<void>;
+  /** True when something was deleted. */
+  delete(profileId: string): Promise<boolean>;
+}
+
+export interface PathsPort {
+  /** The folder for profiles.json, settings.json and the per-account stores. */
+  userData: string;
+}
+
+export interface ShellPort {
+  /** Reveal a local folder in the OS file manager. */
+  openPath(path: string): Promise<void>;
+}
+
+export interface ClockPort {
+  now(): number;
+}
+
+export interface EventsPort {
+  emit<E extends EventName>(name: E, payload: Events[E]): void;
+}
+
+export interface RuntimePort {
+  appVersion: string;
+  electronVersion: string | null;
+}
+
+export interface Ports {
+  secrets: SecretsPort;
+  paths: PathsPort;
+  shell: ShellPort;
+  clock: ClockPort;
+  events: EventsPort;
+  runtime: RuntimePort;
+  /** Process environment, for the read-only "Environment" profile (TWILIO_*). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export const systemClock: ClockPort = { now: () => Date.now() };
