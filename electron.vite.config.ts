@@ -1,8 +1,28 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src-main/csp.ts';
 
 const root = import.meta.dirname;
+
+/** Writes the CSP meta tag: strict in the built app, relaxed just enough for Vite's dev server. */
+function cspMeta(): Plugin {
+  let dev = false;
+  return {
+    name: 'qm-csp-meta',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 export default defineConfig({
   main: {
@@ -10,7 +30,7 @@ export default defineConfig({
       outDir: 'out/main',
       // keytar is a native addon and must stay an external require.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
+      rolldownOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
     },
   },
   preload: {
@@ -18,19 +38,19 @@ export default defineConfig({
       outDir: 'out/preload',
       // sandbox: true allows only require('electron') in the preload: bundle it into one CJS file.
       externalizeDeps: false,
-      rollupOptions: {
+      rolldownOptions: {
         input: { index: resolve(root, 'src-preload/index.ts') },
         external: ['electron'],
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [vue()],
+    plugins: [vue(), cspMeta()],
     build: {
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
+      rolldownOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
     },
   },
 });

@@ -23,5 +23,8 @@ export function toErrorBody(error: unknown): ErrorBody {
     if (error.detail) body.detail = error.detail;
     return body;
   }
-  return { code: 'internal', message: 'Something went wrong inside QM Desk. Try again; if it repeats, restart the app.' };
+  return {
+    code: 'internal',
+    message: 'Something went wrong inside QM Desk. Try again; if it repeats, restart the app.',
+  };
 }

@@ -108,9 +108,7 @@ export interface ProfileView {
   sessionOnly: boolean;
 }
 
-export type KeychainState =
-  | { usable: true }
-  | { usable: false; code: string; message: string; fix: string };
+export type KeychainState = { usable: true } | { usable: false; code: string; message: string; fix: string };
 
 export interface AccountsState {
   profiles: ProfileView[];
@@ -158,11 +156,17 @@ export const contract = {
     list: channel<AccountsState>()(none),
     add: channel<ProfileView>()(
       z
-        .object({ profile: ProfileInputSchema, secret: SecretSchema, sessionOnly: z.boolean().default(false) })
+        .object({
+          profile: ProfileInputSchema,
+          secret: SecretSchema,
+          sessionOnly: z.boolean().default(false),
+        })
         .strict(),
     ),
     update: channel<ProfileView>()(
-      z.object({ id: ProfileIdSchema, profile: ProfileInputSchema, secret: SecretSchema.optional() }).strict(),
+      z
+        .object({ id: ProfileIdSchema, profile: ProfileInputSchema, secret: SecretSchema.optional() })
+        .strict(),
     ),
     remove: channel<null>()(z.object({ id: ProfileIdSchema, deleteData: z.boolean() }).strict()),
     use: channel<AccountsState>()(z.object({ id: ProfileIdSchema }).strict()),
@@ -180,6 +184,9 @@ type Def<N extends Namespace, M extends MethodOf<N>> = Contract[N][M];
 
 export type RequestOf<N extends Namespace, M extends MethodOf<N>> =
   Def<N, M> extends ChannelDef<infer S, unknown> ? z.input<S> : never;
+/** The request as main sees it, after the schema applied its defaults and trimming. */
+export type ParsedRequestOf<N extends Namespace, M extends MethodOf<N>> =
+  Def<N, M> extends ChannelDef<infer S, unknown> ? z.output<S> : never;
 export type ResponseOf<N extends Namespace, M extends MethodOf<N>> =
   Def<N, M> extends ChannelDef<z.ZodType, infer R> ? R : never;
 
@@ -207,6 +214,10 @@ export interface Events {
   'settings.changed': Settings;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['accounts.changed', 'accounts.switched', 'settings.changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'accounts.changed',
+  'accounts.switched',
+  'settings.changed',
+] as const satisfies readonly EventName[];
 
 export const eventChannel = (name: EventName): string => `${EVENT_PREFIX}${name}`;

@@ -27,7 +27,13 @@ export default tseslint.config(
   },
   {
     // Command-line entries and benchmarks talk to the terminal on purpose.
-    files: ['src-main/cli.ts', 'bench/**', 'tests/simulator/cli.ts', 'tests/e2e/harness/cli.ts', 'tests/support/**'],
+    files: [
+      'src-main/cli.ts',
+      'bench/**',
+      'tests/simulator/cli.ts',
+      'tests/e2e/harness/cli.ts',
+      'tests/support/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   prettier,

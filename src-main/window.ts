@@ -1,0 +1,68 @@
+import { BrowserWindow, type Session, type WebContents } from 'electron';
+import { contentSecurityPolicy } from './csp.ts';
+
+export interface WindowOptions {
+  preloadPath: string;
+  /** Where the renderer lives: the dev server URL, or the built index.html. */
+  load: { url: string } | { file: string };
+  openExternal: (url: string) => Promise<boolean>;
+}
+
+/** The hardened options; exported so a test can pin every one of them. */
+export function secureWebPreferences(preloadPath: string): Electron.WebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    spellcheck: false,
+    navigateOnDragDrop: false,
+  };
+}
+
+/** The one BrowserWindow factory: every window QM Desk opens goes through here. */
+export function createMainWindow(options: WindowOptions): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'QM Desk',
+    backgroundColor: '#0f1115',
+    webPreferences: secureWebPreferences(options.preloadPath),
+  });
+  const dev = 'url' in options.load;
+  lockDown(win.webContents, options.openExternal);
+  applySessionPolicy(win.webContents.session, dev);
+  win.once('ready-to-show', () => win.show());
+  if ('url' in options.load) void win.loadURL(options.load.url);
+  else void win.loadFile(options.load.file);
+  return win;
+}
+
+/** No new windows, no navigation away from the app, no webviews. Links open in the browser (https only). */
+export function lockDown(contents: WebContents, openExternal: (url: string) => Promise<boolean>): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    void openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (url !== contents.getURL()) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Deny every permission (camera, notifications, …) and enforce the CSP on served responses. */
+export function applySessionPolicy(session: Session, dev: boolean): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  const csp = contentSecurityPolicy({ dev });
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+}

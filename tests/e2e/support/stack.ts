@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeytarSecrets, type ProbingSecretsPort } from '../../../src-main/accounts/keytar-secrets.ts';
+import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
+import { systemClock } from '../../../src-main/ports.ts';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.ts';
+import { startSecretService } from '../../support/secret-service.ts';
+import { BRIDGE_FILE, RENDERER_DIR, ROOT } from '../build.ts';
+import { startHarness, type Harness } from '../harness/server.ts';
+
+export const KEYCHAIN_SERVICE = 'com.qmdesk.e2e';
+export const APP_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+export interface StackOptions {
+  /** 'real': keytar in a private Secret Service; 'memory': no keychain at all. */
+  keychain: 'real' | 'memory';
+  simulator?: SimulatorOptions;
+  env?: Record<string, string | undefined>;
+}
+
+export interface Stack {
+  harness: Harness;
+  sim: Simulator | null;
+  dataDir: string;
+  secrets: ProbingSecretsPort;
+  close(): Promise<void>;
+}
+
+/** Real services behind the browser: real files, real keytar session, real HTTP to the simulator. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'qm-e2e-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  try {
+    let secrets: ProbingSecretsPort = createMemorySecrets();
+    if (options.keychain === 'real') {
+      const service = await startSecretService();
+      if ('missing' in service)
+        throw new Error(`the private Secret Service cannot start: ${service.missing}`);
+      cleanups.push(() => service.stop());
+      // keytar (libsecret) reads the bus address on its first call, in this process.
+      Object.assign(process.env, service.env);
+      secrets = createKeytarSecrets({ service: KEYCHAIN_SERVICE });
+    }
+    const sim = options.simulator ? await startSimulator(options.simulator) : null;
+    if (sim) cleanups.push(() => sim.close());
+    const harness = await startHarness({
+      rendererDir: RENDERER_DIR,
+      bridgeFile: BRIDGE_FILE,
+      ports: {
+        secrets,
+        paths: { userData: dataDir },
+        shell: { openPath: async () => undefined },
+        clock: systemClock,
+        runtime: { appVersion: APP_VERSION, electronVersion: null },
+        env: options.env ?? {},
+      },
+    });
+    cleanups.push(() => harness.close());
+    return { harness, sim, dataDir, secrets, close: () => runCleanups(cleanups) };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CHANNEL_PREFIX,
+  EVENT_NAMES,
+  ProfileInputSchema,
+  contract,
+  eventChannel,
+  listChannels,
+} from '../../src-preload/contract.ts';
+
+describe('contract', () => {
+  it('pins the channel list: a new channel must be a visible change here', () => {
+    expect(listChannels().map((c) => c.name)).toEqual([
+      'qm:app.info',
+      'qm:app.openDataFolder',
+      'qm:settings.get',
+      'qm:settings.update',
+      'qm:accounts.list',
+      'qm:accounts.add',
+      'qm:accounts.update',
+      'qm:accounts.remove',
+      'qm:accounts.use',
+      'qm:accounts.test',
+      'qm:accounts.testDraft',
+    ]);
+  });
+
+  it('puts every channel and event under one prefix', () => {
+    for (const { name } of listChannels()) expect(name.startsWith(CHANNEL_PREFIX)).toBe(true);
+    for (const name of EVENT_NAMES) expect(eventChannel(name)).toBe(`qm:event:${name}`);
+  });
+
+  it('rejects payloads for argument-less channels', () => {
+    expect(contract.app.info.request.safeParse(undefined).success).toBe(true);
+    expect(contract.app.info.request.safeParse({ path: '/etc/passwd' }).success).toBe(false);
+  });
+
+  it('rejects unknown keys on object requests (no smuggled fields)', () => {
+    expect(contract.settings.update.request.safeParse({ theme: 'dark' }).success).toBe(true);
+    expect(contract.settings.update.request.safeParse({ theme: 'dark', extra: 1 }).success).toBe(false);
+    expect(contract.settings.update.request.safeParse({ theme: 'neon' }).success).toBe(false);
+  });
+
+  it('validates profiles with reviewer-readable messages', () => {
+    const good = {
+      label: ' Support EU ',
+      accountSid: 'AC' + 'a'.repeat(32),
+      credential: { kind: 'apiKey', apiKeySid: 'SK' + '0'.repeat(32) },
+      region: 'IE1',
+      edge: 'dublin',
+      baseUrl: null,
+    };
+    const parsed = ProfileInputSchema.parse(good);
+    expect(parsed.label).toBe('Support EU');
+    expect(parsed.region).toBe('ie1');
+    expect(parsed.color).toMatch(/^#[0-9a-f]{6}$/i);
+
+    const bad = ProfileInputSchema.safeParse({
+      ...good,
+      accountSid: 'AC123',
+      credential: { kind: 'apiKey', apiKeySid: 'x' },
+    });
+    expect(bad.success).toBe(false);
+    const messages = bad.error?.issues.map((i) => i.message) ?? [];
+    expect(messages).toContain('An Account SID is AC followed by 32 hex characters.');
+    expect(messages).toContain('An API Key SID is SK followed by 32 hex characters.');
+  });
+});
