@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
@@ -33,8 +32,8 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+/** Playwright gives every launch a fresh, throwaway profile directory of its own. */
 export async function launchBrowser(): Promise<BrowserSession> {
-  const profile = await mkdtemp(join(tmpdir(), 'qm-chromium-'));
   const browser = await chromium.launch({
     executablePath: findChromium() ?? undefined,
     headless: true,
@@ -47,15 +46,11 @@ export async function launchBrowser(): Promise<BrowserSession> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
   return {
     browser,
-    async close() {
-      await browser.close();
-      await rm(profile, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 

@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listChannels } from '../../src-preload/contract.ts';
+
+// Electron as a recorder: which handlers, windows and lifecycle hooks index.ts wires up.
+const electron = vi.hoisted(() => {
+  const appHandlers = new Map<string, (...args: unknown[]) => void>();
+  const ipcHandlers = new Map<string, (event: unknown, payload: unknown) => unknown>();
+  const windows: Array<{
+    options: { webPreferences: { preload: string } };
+    loaded: string[];
+    sent: unknown[][];
+  }> = [];
+  return { appHandlers, ipcHandlers, windows, quit: vi.fn(), lock: true };
+});
+
+vi.mock('electron', () => {
+  const contents = () => ({
+    sent: [] as unknown[][],
+    session: {
+      setPermissionRequestHandler() {},
+      setPermissionCheckHandler() {},
+      webRequest: { onHeadersReceived() {} },
+    },
+    setWindowOpenHandler() {},
+    on() {},
+    getURL: () => '',
+    send(...args: unknown[]) {
+      this.sent.push(args);
+    },
+  });
+  class BrowserWindow {
+    static getAllWindows = () => electron.windows;
+    webContents = contents();
+    options: unknown;
+    loaded: string[] = [];
+    get sent() {
+      return this.webContents.sent;
+    }
+    constructor(options: unknown) {
+      this.options = options;
+      electron.windows.push(this as never);
+    }
+    once() {}
+    loadFile(file: string) {
+      this.loaded.push(file);
+      return Promise.resolve();
+    }
+    loadURL(url: string) {
+      this.loaded.push(url);
+      return Promise.resolve();
+    }
+  }
+  return {
+    app: {
+      isPackaged: true,
+      requestSingleInstanceLock: () => electron.lock,
+      setAppUserModelId() {},
+      whenReady: () => Promise.resolve(),
+      getPath: () => '/nonexistent/userData',
+      getVersion: () => '9.8.7',
+      on: (name: string, fn: (...args: unknown[]) => void) => electron.appHandlers.set(name, fn),
+      quit: electron.quit,
+      exit: vi.fn(),
+    },
+    BrowserWindow,
+    ipcMain: {
+      handle: (name: string, fn: (event: unknown, payload: unknown) => unknown) =>
+        electron.ipcHandlers.set(name, fn),
+      removeHandler: (name: string) => electron.ipcHandlers.delete(name),
+    },
+    shell: { openExternal: vi.fn(), openPath: vi.fn(async () => '') },
+  };
+});
+
+// Never the developer's real keychain from a glue test.
+vi.mock('../../src-main/accounts/keytar-secrets.ts', async () => {
+  const { createMemorySecrets } = await import('../../src-main/accounts/memory-secrets.ts');
+  return { createKeytarSecrets: () => createMemorySecrets() };
+});
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'qm-glue-'));
+  vi.stubEnv('QM_DATA_DIR', dataDir);
+  vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
+  await import('../../src-main/index.ts');
+  await vi.waitFor(() => expect(electron.windows).toHaveLength(1));
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const rendererDir = join(import.meta.dirname, '../../src-main/../renderer');
+const trusted = { senderFrame: { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null } };
+
+describe('Electron entry', () => {
+  it('binds every contract channel', () => {
+    expect([...electron.ipcHandlers.keys()].sort()).toEqual(
+      listChannels()
+        .map((c) => c.name)
+        .sort(),
+    );
+  });
+
+  it('opens one window with the bundled preload and the built page (a packaged app ignores the dev URL)', () => {
+    const [win] = electron.windows;
+    expect(win!.options.webPreferences.preload).toMatch(/preload[\\/]index\.cjs$/);
+    expect(win!.loaded).toEqual([join(rendererDir, 'index.html')]);
+  });
+
+  it('serves the data folder from QM_DATA_DIR and the app version from Electron', async () => {
+    const result = await electron.ipcHandlers.get('qm:app.info')!(trusted, undefined);
+    expect(result).toMatchObject({ ok: true, data: { dataDir, version: '9.8.7' } });
+  });
+
+  it('refuses the dev server origin in a packaged app', async () => {
+    const dev = { senderFrame: { url: 'http://localhost:5173/', parent: null } };
+    expect(await electron.ipcHandlers.get('qm:app.info')!(dev, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' },
+    });
+  });
+
+  it('pushes service events to the window', async () => {
+    await electron.ipcHandlers.get('qm:settings.update')!(trusted, { theme: 'light' });
+    expect(electron.windows[0]!.sent).toContainEqual(['qm:event:settings.changed', { theme: 'light' }]);
+  });
+
+  it('unbinds IPC when the app quits', () => {
+    electron.appHandlers.get('will-quit')!();
+    expect(electron.ipcHandlers.size).toBe(0);
+  });
+});
