@@ -1,7 +1,7 @@
 // Electron entry: app lifecycle, and the ONLY place that wires Electron to the services.
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, shell } from 'electron';
-import { createKeytarSecrets } from './accounts/keytar-secrets.ts';
+import { createKeytarSecrets, DEFAULT_KEYCHAIN_SERVICE as APP_ID } from './accounts/keytar-secrets.ts';
 import { createDispatch } from './dispatch.ts';
 import { createOpenExternal } from './external.ts';
 import { createHandlers } from './handlers.ts';
@@ -10,8 +10,6 @@ import { systemClock, type Ports } from './ports.ts';
 import { createServices, type Services } from './services.ts';
 import { createMainWindow, lockDown } from './window.ts';
 import { eventChannel } from '../src-preload/contract.ts';
-
-export const APP_ID = 'com.qmdesk.app';
 
 const here = import.meta.dirname;
 const rendererDir = join(here, '../renderer');

@@ -35,11 +35,9 @@ async function main(): Promise<number> {
   const [assessments, seed, latencyMs] = numbers as [number, number, number];
   if (!values['no-build']) await buildForBrowser();
 
-  const probe = await startSecretService();
-  const keychain = 'missing' in probe ? 'memory' : 'real';
-  if ('missing' in probe)
-    console.warn(`No private Secret Service (${probe.missing}); secrets stay in memory.`);
-  else await probe.stop();
+  const secretService = await startSecretService();
+  const keychain = 'missing' in secretService ? 'memory' : secretService;
+  if (keychain === 'memory') console.warn('No private Secret Service could start; secrets stay in memory.');
 
   const stack = await startStack({ keychain, simulator: { assessments, seed, latencyMs } });
   const account = stack.sim!.accounts[0]!;
@@ -54,6 +52,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', done);
   });
   await stack.close();
+  if (keychain !== 'memory') await keychain.stop();
   return 0;
 }
 

@@ -6,7 +6,7 @@ import { createKeytarSecrets, type ProbingSecretsPort } from '../../../src-main/
 import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
 import { systemClock } from '../../../src-main/ports.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.ts';
-import { startSecretService } from '../../support/secret-service.ts';
+import type { SecretService } from '../../support/secret-service.ts';
 import { BRIDGE_FILE, RENDERER_DIR, ROOT } from '../build.ts';
 import { startHarness, type Harness } from '../harness/server.ts';
 
@@ -16,8 +16,8 @@ export const APP_VERSION = (
 ).version;
 
 export interface StackOptions {
-  /** 'real': keytar in a private Secret Service; 'memory': no keychain at all. */
-  keychain: 'real' | 'memory';
+  /** Real keytar in this private Secret Service (the caller started it and stops it), or memory only. */
+  keychain: SecretService | 'memory';
   simulator?: SimulatorOptions;
   env?: Record<string, string | undefined>;
 }
@@ -37,13 +37,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   try {
     let secrets: ProbingSecretsPort = createMemorySecrets();
-    if (options.keychain === 'real') {
-      const service = await startSecretService();
-      if ('missing' in service)
-        throw new Error(`the private Secret Service cannot start: ${service.missing}`);
-      cleanups.push(() => service.stop());
+    if (options.keychain !== 'memory') {
       // keytar (libsecret) reads the bus address on its first call, in this process.
-      Object.assign(process.env, service.env);
+      Object.assign(process.env, options.keychain.env);
       secrets = createKeytarSecrets({ service: KEYCHAIN_SERVICE });
     }
     const sim = options.simulator ? await startSimulator(options.simulator) : null;

@@ -1,0 +1,23 @@
+import type { ProbingSecretsPort } from './keytar-secrets.ts';
+
+/** Secrets kept in this process only: "use for this session only", and the tests' keychain. */
+export function createMemorySecrets(): ProbingSecretsPort & { clear(): void } {
+  const secrets = new Map<string, string>();
+  return {
+    async get(profileId) {
+      return secrets.get(profileId) ?? null;
+    },
+    async set(profileId, secret) {
+      secrets.set(profileId, secret);
+    },
+    async delete(profileId) {
+      return secrets.delete(profileId);
+    },
+    async probe() {
+      return { usable: true };
+    },
+    clear() {
+      secrets.clear();
+    },
+  };
+}

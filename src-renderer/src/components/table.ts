@@ -1,0 +1,14 @@
+/** A QTable column: how to read a cell from a row, and how to lay it out. */
+export interface QColumn<T> {
+  key: string;
+  label: string;
+  /** A CSS grid track: '120px', 'minmax(160px, 1fr)'. Defaults to 'minmax(100px, 1fr)'. */
+  width?: string;
+  /** Numbers are right-aligned and use tabular figures. */
+  numeric?: boolean;
+  /** IDs: monospace. */
+  mono?: boolean;
+  value: (row: T) => string | number | null | undefined;
+  /** Hover text, e.g. the full ID or the UTC time. */
+  title?: (row: T) => string | undefined;
+}

@@ -1,0 +1,33 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export const VIEWS = ['review', 'agents', 'accounts', 'settings'] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+export const VIEW_LABELS: Record<ViewName, string> = {
+  review: 'Review',
+  agents: 'Agents',
+  accounts: 'Accounts',
+  settings: 'Settings',
+};
+
+/**
+ * Which view the main area shows (the app has no router: four views, one window), plus the
+ * requests that global shortcuts make of components they do not own.
+ */
+export const useViewStore = defineStore('view', () => {
+  const current = ref<ViewName>('review');
+  const switcherOpen = ref(false);
+  /** Bumped by the `/` shortcut; the Review view watches it and focuses its search box. */
+  const searchFocusTick = ref(0);
+
+  function show(view: ViewName): void {
+    current.value = view;
+  }
+
+  function requestSearchFocus(): void {
+    searchFocusTick.value++;
+  }
+
+  return { current, switcherOpen, searchFocusTick, show, requestSearchFocus };
+});
