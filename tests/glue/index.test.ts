@@ -77,9 +77,9 @@ vi.mock('electron', () => {
 });
 
 // Never the developer's real keychain from a glue test.
-vi.mock('../../src-main/accounts/keytar-secrets.ts', async () => {
+vi.mock('../../src-main/accounts/keytar-secrets.ts', async (importOriginal) => {
   const { createMemorySecrets } = await import('../../src-main/accounts/memory-secrets.ts');
-  return { createKeytarSecrets: () => createMemorySecrets() };
+  return { ...(await importOriginal<object>()), createKeytarSecrets: () => createMemorySecrets() };
 });
 
 let dataDir: string;
