@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkBaseUrl } from './base-url.ts';
+import { checkBaseUrl, secretDestination } from './base-url.ts';
 import { ENV_PROFILE_ID, readEnvProfile } from './env-profile.ts';
 import {
   accountsError,
@@ -271,6 +271,17 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
             checked.credential.kind === current.credential.kind
               ? 'The stored secret belongs to the old credential. Paste the secret for the new one.'
               : `Switching between Auth Token and API key needs the new ${checked.credential.kind === 'apiKey' ? 'API key secret' : 'Auth Token'}: paste it too.`,
+            { id },
+          );
+        }
+        if (
+          secret === undefined &&
+          secretDestination(checked.baseUrl) !== secretDestination(current.baseUrl)
+        ) {
+          // A stored secret only ever goes where the reviewer first sent it; a new destination needs it typed again.
+          throw accountsError(
+            'secret_required',
+            'The API address changed. Paste the secret again to send it to the new address.',
             { id },
           );
         }

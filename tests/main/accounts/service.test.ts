@@ -170,6 +170,9 @@ describe('add and list', () => {
       'http://10.0.0.1',
       'ftp://127.0.0.1',
       'https://user:pw@flex.example.com',
+      // The Flex client refuses these too: a profile must never hold a URL it cannot use.
+      'https://flex.example.com/?q=1',
+      'https://flex.example.com/#frag',
     ]) {
       const error = await rejection(
         accounts.add({ profile: profile({ label: 'bad', baseUrl }), secret: TOKEN, sessionOnly: false }),
@@ -319,6 +322,33 @@ describe('update', () => {
     expect((await accounts.update({ id: key.id, profile: { ...keyed, accountSid: SID_B } })).accountSid).toBe(
       SID_B,
     );
+  });
+
+  it('never sends a stored secret to a new API address without it being typed again', async () => {
+    const accounts = await service();
+    const saved = await accounts.add({
+      profile: profile({ baseUrl: 'https://flex.example.com' }),
+      secret: TOKEN,
+      sessionOnly: false,
+    });
+    for (const baseUrl of ['https://attacker.example', null]) {
+      const error = await rejection(accounts.update({ id: saved.id, profile: profile({ baseUrl }) }));
+      expect(error.code).toBe('secret_required');
+    }
+    await accounts.test({ id: saved.id });
+    expect(fx.tested.map((t) => t.baseUrl)).toEqual(['https://flex.example.com']);
+    // A new path on the same origin, or a new region, keeps the secret where it was going.
+    await accounts.update({
+      id: saved.id,
+      profile: profile({ baseUrl: 'https://flex.example.com/v2', region: 'ie1' }),
+    });
+    const moved = await accounts.update({
+      id: saved.id,
+      profile: profile({ baseUrl: 'https://other.example' }),
+      secret: TOKEN_2,
+    });
+    expect(moved.baseUrl).toBe('https://other.example');
+    expect(await secrets.get(saved.id)).toBe(TOKEN_2);
   });
 
   it('reports an unknown id as a typed error', async () => {
