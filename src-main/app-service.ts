@@ -23,6 +23,7 @@ export async function createAppService(
   const file = join(paths.userData, 'settings.json');
   await mkdir(paths.userData, { recursive: true });
   let settings = await readSettings(file);
+  let writes: Promise<unknown> = Promise.resolve();
 
   return {
     async info() {
@@ -42,11 +43,16 @@ export async function createAppService(
     async getSettings() {
       return { ...settings };
     },
-    async updateSettings(patch) {
-      settings = { ...settings, ...patch };
-      await writeFileAtomic(file, JSON.stringify({ version: 1, ...settings }, null, 2));
-      events.emit('settings.changed', { ...settings });
-      return { ...settings };
+    updateSettings(patch) {
+      // One write at a time, so two quick changes can never land on disk in the wrong order.
+      const run = writes.then(async () => {
+        settings = { ...settings, ...patch };
+        await writeFileAtomic(file, JSON.stringify({ version: 1, ...settings }, null, 2));
+        events.emit('settings.changed', { ...settings });
+        return { ...settings };
+      });
+      writes = run.catch(() => undefined);
+      return run;
     },
   };
 }

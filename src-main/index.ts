@@ -1,8 +1,9 @@
 // Electron entry: app lifecycle, and the ONLY place that wires Electron to the services.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { createKeytarSecrets, DEFAULT_KEYCHAIN_SERVICE as APP_ID } from './accounts/keytar-secrets.ts';
 import { createDispatch } from './dispatch.ts';
+import { AppError } from './errors.ts';
 import { createOpenExternal } from './external.ts';
 import { createHandlers } from './handlers.ts';
 import { createSenderCheck, registerIpc } from './ipc.ts';
@@ -12,7 +13,7 @@ import { createMainWindow, lockDown } from './window.ts';
 import { eventChannel } from '../src-preload/contract.ts';
 
 const here = import.meta.dirname;
-const rendererDir = join(here, '../renderer');
+const indexFile = join(here, '../renderer/index.html');
 const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
 const openExternal = createOpenExternal(shell);
 
@@ -40,7 +41,7 @@ function electronPorts(): Ports {
 function openWindow(): void {
   createMainWindow({
     preloadPath: join(here, '../preload/index.cjs'),
-    load: devUrl ? { url: devUrl } : { file: join(rendererDir, 'index.html') },
+    load: devUrl ? { url: devUrl } : { file: indexFile },
     openExternal,
   });
 }
@@ -54,7 +55,10 @@ async function start(): Promise<void> {
   const unbind = registerIpc(
     ipcMain,
     createDispatch(createHandlers(services)),
-    createSenderCheck({ devOrigin: devUrl ? new URL(devUrl).origin : null, rendererDir }),
+    createSenderCheck({
+      devOrigin: devUrl ? new URL(devUrl).origin : null,
+      indexFile,
+    }),
   );
   openWindow();
   app.on('activate', () => {
@@ -80,7 +84,11 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   start().catch((error: unknown) => {
+    // AppError messages say what to do; anything else gets the generic line, never its internals.
+    const message =
+      error instanceof AppError ? error.message : 'An unexpected error stopped QM Desk from starting.';
     console.error('QM Desk could not start:', error instanceof Error ? error.message : error);
+    dialog.showErrorBox('QM Desk could not start', message);
     app.exit(1);
   });
 }

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import type { Dispatch } from './dispatch.ts';
 import { listChannels, type Result } from '../src-preload/contract.ts';
@@ -5,7 +6,9 @@ import { listChannels, type Result } from '../src-preload/contract.ts';
 /** Is this frame the main frame of our own page (the built file, or the dev server)? */
 export type SenderCheck = (frame: WebFrameMain | null) => boolean;
 
-export function createSenderCheck(trusted: { devOrigin: string | null; rendererDir: string }): SenderCheck {
+export function createSenderCheck(trusted: { devOrigin: string | null; indexFile: string }): SenderCheck {
+  // Compared as whole URLs: no path-prefix test that `..%2F` or a UNC host could slip past.
+  const page = pathToFileURL(trusted.indexFile).href;
   return (frame) => {
     if (!frame || frame.parent !== null) return false;
     let url: URL;
@@ -14,11 +17,9 @@ export function createSenderCheck(trusted: { devOrigin: string | null; rendererD
     } catch {
       return false;
     }
-    if (trusted.devOrigin && url.origin === trusted.devOrigin) return true;
-    if (url.protocol !== 'file:') return false;
-    const path = decodeURIComponent(url.pathname);
-    const dir = trusted.rendererDir.replaceAll('\\', '/').replace(/\/?$/, '/');
-    return path.startsWith(dir) || path.startsWith(`/${dir}`);
+    if (trusted.devOrigin !== null && url.origin === trusted.devOrigin) return true;
+    url.hash = '';
+    return url.href === page;
   };
 }
 

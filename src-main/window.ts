@@ -39,15 +39,19 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   lockDown(win.webContents, options.openExternal);
   applySessionPolicy(win.webContents.session, dev);
   win.once('ready-to-show', () => win.show());
-  if ('url' in options.load) void win.loadURL(options.load.url);
-  else void win.loadFile(options.load.file);
+  const loading = 'url' in options.load ? win.loadURL(options.load.url) : win.loadFile(options.load.file);
+  loading.catch((error: unknown) =>
+    console.error('QM Desk could not load its window:', (error as Error).message),
+  );
   return win;
 }
 
 /** No new windows, no navigation away from the app, no webviews. Links open in the browser (https only). */
 export function lockDown(contents: WebContents, openExternal: (url: string) => Promise<boolean>): void {
   contents.setWindowOpenHandler(({ url }) => {
-    void openExternal(url);
+    openExternal(url).catch((error: unknown) =>
+      console.error('Could not open the link:', (error as Error).message),
+    );
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {

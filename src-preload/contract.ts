@@ -150,7 +150,7 @@ export const contract = {
   },
   settings: {
     get: channel<Settings>()(none),
-    update: channel<Settings>()(z.object({ theme: ThemeSchema }).partial().strict()),
+    update: channel<Settings>()(z.object({ theme: ThemeSchema }).strict()),
   },
   accounts: {
     list: channel<AccountsState>()(none),

@@ -37,6 +37,8 @@ export interface Recovered {
   reason: string;
 }
 
+const TRANSIENT = new Set(['EBUSY', 'EMFILE', 'ENFILE', 'EAGAIN']);
+
 /**
  * Reads profiles.json. A missing file is an empty registry; a file that cannot be read or does not
  * validate is moved aside (never overwritten) and reported, and the registry starts empty.
@@ -58,6 +60,14 @@ export async function readProfilesFile(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { file: { activeId: null, profiles: [] }, recovered: null };
+    if (code !== undefined && TRANSIENT.has(code)) {
+      // Busy or out of handles (an antivirus scan, a sync client): the file is fine, try again later.
+      throw accountsError(
+        'profiles_unreadable',
+        `Your saved accounts are busy right now (${code}). Close other programs using ${path}, then restart QM Desk.`,
+        { path, error: code },
+      );
+    }
     reason =
       error instanceof SyntaxError
         ? 'profiles.json is not valid JSON (it may have been cut short or edited by hand).'

@@ -248,14 +248,20 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
         const dataDir = dataDirOf(id);
         try {
           // The account's own SQLite store (a later issue) will live in this folder.
-          await mkdir(dataDir, { recursive: true });
+          await mkdir(dataDir, { recursive: true }).catch((error: unknown) => {
+            throw accountsError(
+              'data_folder_failed',
+              `QM Desk could not create this account's data folder (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check that ${dataDir} is writable.`,
+              { path: dataDir },
+            );
+          });
           const entry: StoredProfile = { ...checked, id, secretStore: sessionOnly ? 'session' : 'keychain' };
           await save({ activeId: activeId() ?? id, profiles: [...file.profiles, entry] });
         } catch (error) {
           // Leave nothing behind for a profile that was never saved.
           await (sessionOnly ? session.delete(id) : secrets.delete(id)).catch(() => false);
           stored.delete(id);
-          await rm(dataDir, { recursive: true, force: true });
+          await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
           throw error;
         }
         return view(id);
@@ -318,7 +324,16 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
           activeId: file.activeId === id ? null : file.activeId,
           profiles: file.profiles.filter((p) => p.id !== id),
         });
-        if (deleteData) await rm(dataDirOf(id), { recursive: true, force: true });
+        if (deleteData) {
+          const dir = dataDirOf(id);
+          await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
+            throw accountsError(
+              'data_folder_failed',
+              `The account was removed, but its cached data could not be deleted (${(error as NodeJS.ErrnoException).code ?? 'error'}). Delete ${dir} by hand.`,
+              { path: dir },
+            );
+          });
+        }
         return null;
       }),
 

@@ -96,6 +96,7 @@ export function createPager<T extends object>(spec: PagerSpec): Pager<WithRaw<T>
     const signal = spec.signal ? AbortSignal.any([spec.signal, stop.signal]) : stop.signal;
     const seen = new Set<string>([spec.firstUrl.href]);
     let emptyRun = 0;
+    let lastFingerprint: string | null = null;
 
     const request = (url: URL): InFlight => {
       const cancel = new AbortController();
@@ -137,6 +138,7 @@ export function createPager<T extends object>(spec: PagerSpec): Pager<WithRaw<T>
         const envelope = readEnvelope(parseJson(text, url), url, spec.key);
         text = null; // not held by the suspended generator while the caller works
         emptyRun = envelope.records.length === 0 ? emptyRun + 1 : 0;
+        lastFingerprint = advanced(envelope, lastFingerprint);
         const next = nextUrl(envelope, seen, emptyRun);
         if (ahead !== null && ahead.url.href !== next?.href) {
           ahead.cancel.abort();
@@ -161,6 +163,20 @@ export function createPager<T extends object>(spec: PagerSpec): Pager<WithRaw<T>
       // The caller stopped early or something failed: drop any request still in flight.
       stop.abort();
     }
+  }
+
+  /**
+   * A server that serves the same records again under a fresh token would otherwise be followed
+   * forever. Two consecutive pages with the same first and last record did not advance.
+   */
+  function advanced(envelope: Envelope, previous: string | null): string | null {
+    const records = envelope.records;
+    if (records.length === 0) return previous;
+    const fingerprint = `${records.length}:${JSON.stringify(records[0])}:${JSON.stringify(records.at(-1))}`;
+    if (fingerprint === previous) {
+      throw protocolError('the same page came back again: the pages do not advance', pathOf(envelope.url));
+    }
+    return fingerprint;
   }
 
   function nextUrl(envelope: Envelope, seen: Set<string>, emptyRun: number): URL | null {

@@ -73,6 +73,7 @@ vi.mock('electron', () => {
       removeHandler: (name: string) => electron.ipcHandlers.delete(name),
     },
     shell: { openExternal: vi.fn(), openPath: vi.fn(async () => '') },
+    dialog: { showErrorBox: vi.fn() },
   };
 });
 

@@ -17,7 +17,10 @@ function fakeIpcMain() {
 const frame = (url: string, parent: unknown = null) => ({ url, parent }) as unknown as WebFrameMain;
 const event = (senderFrame: WebFrameMain | null) => ({ senderFrame }) as IpcMainInvokeEvent;
 
-const check = createSenderCheck({ devOrigin: null, rendererDir: '/opt/QM Desk/resources/app/out/renderer' });
+const check = createSenderCheck({
+  devOrigin: null,
+  indexFile: '/opt/QM Desk/resources/app/out/renderer/index.html',
+});
 const ours = frame('file:///opt/QM%20Desk/resources/app/out/renderer/index.html');
 
 describe('ipc binding', () => {
@@ -47,6 +50,9 @@ describe('ipc binding', () => {
       null,
       frame('https://evil.example/index.html'),
       frame('file:///tmp/evil/index.html'),
+      frame('file:///opt/QM%20Desk/resources/app/out/renderer/..%2F..%2F..%2F..%2Ftmp%2Fevil.html'),
+      frame('file:///opt/QM%20Desk/resources/app/out/renderer/other.html'),
+      frame('file://attacker/opt/QM%20Desk/resources/app/out/renderer/index.html'),
       frame('file:///opt/QM%20Desk/resources/app/out/renderer/index.html', ours), // a sub-frame
       frame('not a url'),
     ];
@@ -60,7 +66,10 @@ describe('ipc binding', () => {
   });
 
   it('trusts the dev server origin only when one is configured', () => {
-    const dev = createSenderCheck({ devOrigin: 'http://localhost:5173', rendererDir: '/x/out/renderer' });
+    const dev = createSenderCheck({
+      devOrigin: 'http://localhost:5173',
+      indexFile: '/x/out/renderer/index.html',
+    });
     expect(dev(frame('http://localhost:5173/index.html'))).toBe(true);
     expect(dev(frame('http://localhost:5174/index.html'))).toBe(false);
     expect(check(frame('http://localhost:5173/index.html'))).toBe(false);

@@ -39,6 +39,17 @@ describe('app service', () => {
     expect(await reopened.getSettings()).toEqual({ theme: 'dark' });
   });
 
+  it('applies quick successive updates in order, on disk too', async () => {
+    const app = await createAppService(ports());
+    const themes = ['dark', 'light', 'dark', 'system', 'light'] as const;
+    await Promise.all(themes.map((theme) => app.updateSettings({ theme })));
+    expect(await app.getSettings()).toEqual({ theme: 'light' });
+    expect(JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8'))).toEqual({
+      version: 1,
+      theme: 'light',
+    });
+  });
+
   it('falls back to defaults on a corrupt settings file and repairs it on the next write', async () => {
     await writeFile(join(dir, 'settings.json'), '{"version":1,"theme":');
     const app = await createAppService(ports());

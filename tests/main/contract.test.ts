@@ -39,6 +39,7 @@ describe('contract', () => {
     expect(contract.settings.update.request.safeParse({ theme: 'dark' }).success).toBe(true);
     expect(contract.settings.update.request.safeParse({ theme: 'dark', extra: 1 }).success).toBe(false);
     expect(contract.settings.update.request.safeParse({ theme: 'neon' }).success).toBe(false);
+    expect(contract.settings.update.request.safeParse({ theme: undefined }).success).toBe(false);
   });
 
   it('validates profiles with reviewer-readable messages', () => {

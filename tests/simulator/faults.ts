@@ -8,6 +8,7 @@ const TRANSPORT = new Set<Fault['kind']>(['rate_limit', 'server_error', 'reset_m
 const LIST_ONLY = new Set<Fault['kind']>([
   'wrong_meta_key',
   'empty_page_with_next',
+  'stuck_page',
   'repeat_next_url',
   'foreign_next_url',
 ]);

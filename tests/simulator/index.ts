@@ -104,6 +104,7 @@ export type Fault =
   | { kind: 'malformed_json' }
   | { kind: 'wrong_meta_key' }
   | { kind: 'empty_page_with_next' }
+  | { kind: 'stuck_page' }
   | { kind: 'repeat_next_url' }
   | { kind: 'foreign_next_url'; origin?: string }; // default 'http://127.0.0.2:<port>'
 export type FaultSpec = Fault & { times?: number; match?: string; skip?: number };

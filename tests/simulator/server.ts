@@ -235,6 +235,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       case 'empty_page_with_next':
         meta.next_page_url = list.sameOffsetNextUrl;
         return json({ status: 200, body: { ...body, [list.key]: [], meta } });
+      case 'stuck_page':
+        // The same records again under a fresh token and the next page number: it never advances.
+        meta.next_page_url = list.sameOffsetNextUrl;
+        return json({ status: 200, body: { ...body, meta } });
       case 'repeat_next_url':
         meta.next_page_url = requestUrl;
         return json({ status: 200, body: { ...body, meta } });

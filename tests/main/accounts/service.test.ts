@@ -150,6 +150,24 @@ describe('add and list', () => {
     expect((await accounts.list()).profiles).toHaveLength(1);
   });
 
+  it('says when the data folder cannot be made, and leaves no secret behind', async () => {
+    const accounts = await service();
+    await writeFile(join(fx.userData, 'accounts'), 'a file where the folder should be');
+    const stored: string[] = [];
+    const set = secrets.set.bind(secrets);
+    secrets.set = async (id, secret) => {
+      stored.push(id);
+      await set(id, secret);
+    };
+    const error = await rejection(accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false }));
+    expect(error.code).toBe('data_folder_failed');
+    expect(error.message).toContain(join(fx.userData, 'accounts'));
+    expect((await accounts.list()).profiles).toEqual([]);
+    expect(stored).toHaveLength(1);
+    expect(await secrets.get(stored[0]!)).toBeNull();
+    expect(await findLeaks(fx.userData, leakForms(TOKEN))).toEqual([]);
+  });
+
   it('checks the base URL in main: https anywhere, http on loopback only', async () => {
     const accounts = await service();
     for (const [i, baseUrl] of [

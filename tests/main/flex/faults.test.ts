@@ -145,6 +145,21 @@ describe('faults that must end in the right typed error', () => {
     },
   );
 
+  it('the same page again under a fresh token: protocol error instead of a loop, nothing duplicated', async () => {
+    const s = await sim(h, { assessments: N });
+    s.fault({ kind: 'stuck_page', match: LIST, skip: 1, times: 1000 });
+    const seen: string[] = [];
+    const result = await settle(
+      (async () => {
+        for await (const item of clientFor(h, s).assessments({}, { pageSize: SIZE }).items())
+          seen.push(item.assessment_sid ?? '');
+      })(),
+    );
+    expect(result.ok ? null : result.error).toMatchObject({ code: 'protocol', message: /do not advance/ });
+    expect(seen).toEqual(s.data.assessments({}, { limit: 2 * SIZE }).map((x) => x.assessment_sid));
+    expect(s.log.length).toBeLessThanOrEqual(4);
+  });
+
   it(`more than ${MAX_EMPTY_PAGES} empty pages in a row: protocol error instead of a loop`, async () => {
     const s = await sim(h, { assessments: N });
     s.fault({ kind: 'empty_page_with_next', match: LIST, times: 1000 });
