@@ -44,6 +44,7 @@ export function parseJson(text: string, url: URL): unknown {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** Error bodies are only read for Twilio's code and message; a huge one is not worth holding. */
+const MAX_PAGE_BYTES = 64 << 20;
 const MAX_ERROR_BODY = 64 * 1024;
 
 function pathOf(url: URL): string {
@@ -120,7 +121,7 @@ export function createTransport(
       });
       const { statusCode } = response;
       if (statusCode >= 200 && statusCode < 300) {
-        const text = await response.body.text();
+        const text = await readPage(response.body, url);
         return { text, ms: performance.now() - started };
       }
       const text = await readBounded(response.body);
@@ -165,6 +166,19 @@ export function createTransport(
 function header(value: string | string[] | undefined): string | null {
   if (Array.isArray(value)) return value[0] ?? null;
   return value ?? null;
+}
+
+/** A full page of 1000 records is a few MB; a body far beyond that is not Twilio and must not fill memory. */
+async function readPage(body: AsyncIterable<Uint8Array>, url: URL): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > MAX_PAGE_BYTES)
+      throw protocolError(`a response larger than ${MAX_PAGE_BYTES >> 20} MB`, pathOf(url));
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 async function readBounded(body: AsyncIterable<Uint8Array>): Promise<string> {

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { SimAccount, Simulator } from './index.ts';
+import type { ListMeta } from './paging.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
@@ -183,15 +184,7 @@ export function rawGet(
 }
 
 export interface ListBody {
-  meta: {
-    page: number;
-    page_size: number;
-    first_page_url: string;
-    previous_page_url: string | null;
-    url: string;
-    next_page_url: string | null;
-    key: string;
-  };
+  meta: ListMeta;
   [key: string]: unknown;
 }
 

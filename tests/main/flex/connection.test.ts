@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { account, cleanup, client, clientFor, harness, recorder, sim } from './helpers.ts';
+import { account, cleanup, client, clientFor, harness, recorder, settle, sim } from './helpers.ts';
 import { defaultAccount } from '../../simulator/index.ts';
 
 const h = harness();
@@ -126,5 +126,38 @@ describe('connection pool', () => {
     await c.close();
     expect(await pending).toBe('network');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('response size', () => {
+  it('stops reading a 200 body beyond 64 MB with a protocol error instead of filling memory', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    let written = 0;
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const pump = (): void => {
+        while (written < 80 << 20) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (written = Infinity));
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const c = client(h, `http://127.0.0.1:${port}`, { username: `AC${'1'.repeat(32)}`, password: 'p' });
+      const result = await settle(c.answerSets());
+      expect(result.ok ? null : result.error).toMatchObject({
+        code: 'protocol',
+        message: /larger than 64 MB/,
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
