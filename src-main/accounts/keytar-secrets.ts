@@ -39,6 +39,7 @@ export function createKeytarSecrets(options: KeytarSecretsOptions): ProbingSecre
   const load = options.load ?? loadKeytar;
   // Loaded on first use, so a broken native module is a typed error instead of a crash at startup.
   let loaded: Promise<KeytarLike> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
 
   function keytar(): Promise<KeytarLike> {
     loaded ??= load().catch((error: unknown) => {
@@ -55,8 +56,10 @@ export function createKeytarSecrets(options: KeytarSecretsOptions): ProbingSecre
         timeoutMs,
       );
     });
-    const work = keytar().then(op);
-    work.catch(() => {}); // after a timeout the call may still fail; nobody is listening then
+    // One keychain call at a time, in order: a call that timed out may still land later, and what
+    // was asked after it (the cleanup delete of a failed add, say) must land after it, not before.
+    const work = queue.then(keytar).then(op);
+    queue = work.catch(() => {}); // after a timeout the call may still fail; nobody is listening then
     try {
       return await Promise.race([work, timeout]);
     } catch (error) {

@@ -235,6 +235,57 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     return join(paths.userData, 'accounts', id);
   }
 
+  /**
+   * Stores a profile's new secret and says where it went, with a way to put the old one back.
+   * A session-only profile moves to the keychain as soon as the keychain works again.
+   */
+  async function replaceSecret(
+    id: string,
+    from: StoredProfile['secretStore'],
+    secret: string,
+  ): Promise<{ secretStore: StoredProfile['secretStore']; undo: () => Promise<void> }> {
+    const known = stored.get(id);
+    const restoreKnown = (): void => void (known === undefined ? stored.delete(id) : stored.set(id, known));
+    if (from === 'keychain') {
+      const previous = await viaKeychain(() => secrets.get(id));
+      await viaKeychain(() => secrets.set(id, secret));
+      stored.set(id, true);
+      return {
+        secretStore: 'keychain',
+        undo: async () => {
+          await (previous === null ? secrets.delete(id) : secrets.set(id, previous));
+          restoreKnown();
+        },
+      };
+    }
+    const previous = await session.get(id);
+    const restoreSession = () => (previous === null ? session.delete(id) : session.set(id, previous));
+    try {
+      await viaKeychain(() => secrets.set(id, secret));
+    } catch (error) {
+      if (!isKeychainError(error)) throw error;
+      await session.set(id, secret);
+      stored.set(id, false);
+      return {
+        secretStore: from,
+        undo: async () => {
+          await restoreSession();
+          restoreKnown();
+        },
+      };
+    }
+    await session.delete(id);
+    stored.set(id, true);
+    return {
+      secretStore: 'keychain',
+      undo: async () => {
+        await secrets.delete(id);
+        await restoreSession();
+        restoreKnown();
+      },
+    };
+  }
+
   return {
     list: state,
 
@@ -243,7 +294,12 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
         const checked = checkProfile(profile, null);
         const id = randomUUID();
         if (sessionOnly) await session.set(id, secret);
-        else await viaKeychain(() => secrets.set(id, secret));
+        else
+          await viaKeychain(() => secrets.set(id, secret)).catch((error: unknown) => {
+            // A write that timed out may still land: the delete queued behind it removes it then.
+            void secrets.delete(id).catch(() => false);
+            throw error;
+          });
         stored.set(id, !sessionOnly);
         const dataDir = dataDirOf(id);
         try {
@@ -291,25 +347,19 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
             { id },
           );
         }
-        let secretStore = current.secretStore;
-        if (secret !== undefined) {
-          if (secretStore === 'keychain') {
-            await viaKeychain(() => secrets.set(id, secret));
-          } else {
-            // A session-only profile moves to the keychain as soon as the keychain works again.
-            try {
-              await viaKeychain(() => secrets.set(id, secret));
-              await session.delete(id);
-              secretStore = 'keychain';
-            } catch (error) {
-              if (!isKeychainError(error)) throw error;
-              await session.set(id, secret);
-            }
-          }
-          stored.set(id, secretStore === 'keychain');
+        const change = secret === undefined ? null : await replaceSecret(id, current.secretStore, secret);
+        const next: StoredProfile = {
+          ...checked,
+          id,
+          secretStore: change?.secretStore ?? current.secretStore,
+        };
+        try {
+          await save({ ...file, profiles: file.profiles.map((p) => (p.id === id ? next : p)) });
+        } catch (error) {
+          // The file still describes the old profile: put its old secret back so the two agree.
+          await change?.undo().catch(() => undefined);
+          throw error;
         }
-        const next: StoredProfile = { ...checked, id, secretStore };
-        await save({ ...file, profiles: file.profiles.map((p) => (p.id === id ? next : p)) });
         return view(id);
       }),
 

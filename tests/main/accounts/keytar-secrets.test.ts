@@ -53,6 +53,25 @@ describe('createKeytarSecrets', () => {
     expect(await secrets.probe()).toMatchObject({ usable: false, code: 'keychain_timeout' });
   });
 
+  it('runs calls in order, so a cleanup after a timed-out write still removes the late entry', async () => {
+    const fake = fakeKeytar();
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const setPassword = fake.keytar.setPassword;
+    fake.keytar.setPassword = async (s, a, p) => {
+      await stuck; // a keyring waiting on an unlock prompt
+      return setPassword(s, a, p);
+    };
+    const secrets = createKeytarSecrets({ service: 's', timeoutMs: 50, load: async () => fake.keytar });
+    expect((await caught(secrets.set('p-1', 'late'))).code).toBe('keychain_timeout');
+    const cleanup = secrets.delete('p-1').catch((e: unknown) => e);
+    release();
+    await cleanup;
+    await secrets.get('p-1'); // queued behind both
+    expect(fake.calls).toEqual(['set s/p-1', 'delete s/p-1', 'get s/p-1']);
+    expect(fake.store.has('s/p-1')).toBe(false);
+  });
+
   it('also times out a module load that never finishes', async () => {
     const secrets = createKeytarSecrets({ service: 's', timeoutMs: 50, load: () => new Promise(() => {}) });
     expect((await caught(secrets.get('p-1'))).code).toBe('keychain_timeout');

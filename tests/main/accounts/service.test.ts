@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKeytarSecrets } from '../../../src-main/accounts/keytar-secrets.ts';
 import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
 import { createAccountsService, type AccountsService } from '../../../src-main/accounts/service.ts';
 import { AppError } from '../../../src-main/errors.ts';
@@ -166,6 +167,29 @@ describe('add and list', () => {
     expect(stored).toHaveLength(1);
     expect(await secrets.get(stored[0]!)).toBeNull();
     expect(await findLeaks(fx.userData, leakForms(TOKEN))).toEqual([]);
+  });
+
+  it('leaves no keychain entry behind when a write times out and lands later', async () => {
+    const store = new Map<string, string>();
+    let release: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const keytar = {
+      getPassword: async (_s: string, a: string) => store.get(a) ?? null,
+      setPassword: async (_s: string, a: string, p: string) => {
+        await stuck; // the keyring is waiting on an unlock prompt
+        store.set(a, p);
+      },
+      deletePassword: async (_s: string, a: string) => store.delete(a),
+    };
+    const slow = createKeytarSecrets({ service: 's', timeoutMs: 50, load: async () => keytar });
+    await refixture({ secrets: slow });
+    const accounts = await service();
+    const error = await rejection(accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false }));
+    expect(error.code).toBe('keychain_timeout');
+    release();
+    await slow.get('probe'); // queued behind the late write and its cleanup
+    expect([...store.keys()]).toEqual([]);
+    expect((await accounts.list()).profiles).toEqual([]);
   });
 
   it('checks the base URL in main: https anywhere, http on loopback only', async () => {
@@ -367,6 +391,21 @@ describe('update', () => {
     });
     expect(moved.baseUrl).toBe('https://other.example');
     expect(await secrets.get(saved.id)).toBe(TOKEN_2);
+  });
+
+  it('puts the old secret back when the profile cannot be saved', async () => {
+    const accounts = await service();
+    const saved = await accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false });
+    // profiles.json replaced by a folder: the next atomic write cannot rename over it.
+    const file = join(fx.userData, 'profiles.json');
+    await rm(file);
+    await mkdir(join(file, 'blocker'), { recursive: true });
+    const error = await rejection(
+      accounts.update({ id: saved.id, profile: profile({ accountSid: SID_B }), secret: TOKEN_2 }),
+    );
+    expect(error.code).toBe('profiles_write_failed');
+    expect(await secrets.get(saved.id)).toBe(TOKEN);
+    expect((await accounts.list()).profiles[0]).toMatchObject({ accountSid: SID_A, hasSecret: true });
   });
 
   it('reports an unknown id as a typed error', async () => {
