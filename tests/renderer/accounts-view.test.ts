@@ -34,7 +34,9 @@ const $ = (testid: string): DOMWrapper<HTMLInputElement> => {
 const errorOf = (testid: string): string | null => {
   const input = $(testid).element;
   const ids = input.getAttribute('aria-describedby')?.split(' ') ?? [];
-  const error = ids.map((id) => document.getElementById(id)).find((el) => el?.classList.contains('error'));
+  const error = ids
+    .map((id) => document.getElementById(id))
+    .find((el) => el?.classList.contains('q-field-error'));
   return error?.textContent ?? null;
 };
 

@@ -479,18 +479,10 @@ export function createDataset(options: DatasetOptions): SimDataset {
       throw new RangeError(`assessment ${i} out of range 0..${N - 1}`);
     const { s, j, qn, q, question } = questionOf(i);
     const answer = answerOf(i, question);
-    const who = assessor(s);
-    const assessmentSid = sid('FM', kAss, i);
+    const shared = envelope(kAss, i, i, s, j, question);
+    const assessmentSid = shared.assessment_sid;
     return {
-      account_sid: accountSid,
-      assessment_sid: assessmentSid,
-      offset: assessmentOffset(i, j),
-      report: hash(kAss, i, 3) % 10 !== 0,
-      weight: question.weight,
-      agent_id: at(agentList, agentOf(s)).id,
-      segment_id: segmentId(s),
-      user_name: who.name,
-      user_email: who.email,
+      ...shared,
       answer_id: answer < 0 ? notApplicableId : answerId(question.answerSet, answer),
       answer_text:
         answer < 0 ? NOT_APPLICABLE.name : at(at(ANSWER_SETS, question.answerSet).answers, answer).name,
@@ -513,6 +505,29 @@ export function createDataset(options: DatasetOptions): SimDataset {
     };
   };
 
+  /** What assessment and comment records share: who assessed which agent's segment, and where in it. */
+  const envelope = (
+    key: number,
+    n: number,
+    i: number,
+    s: number,
+    j: number,
+    question: { weight: string },
+  ) => {
+    const who = assessor(s);
+    return {
+      account_sid: accountSid,
+      assessment_sid: sid('FM', key, n),
+      offset: assessmentOffset(i, j),
+      report: hash(key, n, 3) % 10 !== 0,
+      weight: question.weight,
+      agent_id: at(agentList, agentOf(s)).id,
+      segment_id: segmentId(s),
+      user_name: who.name,
+      user_email: who.email,
+    };
+  };
+
   // ---- comments ----
   const commentText = (c: number): string => {
     const h = hash(kCom, c, 1);
@@ -525,19 +540,11 @@ export function createDataset(options: DatasetOptions): SimDataset {
       throw new RangeError(`comment ${c} out of range 0..${C - 1}`);
     const i = assessmentOfComment(c);
     const { s, j, question } = questionOf(i);
-    const who = assessor(s);
-    const commentSid = sid('FM', kCom, c);
+    const shared = envelope(kCom, c, i, s, j, question);
+    const commentSid = shared.assessment_sid;
     const tag = hash(kCom, c, 2);
     return {
-      account_sid: accountSid,
-      assessment_sid: commentSid,
-      offset: assessmentOffset(i, j),
-      report: hash(kCom, c, 3) % 10 !== 0,
-      weight: question.weight,
-      agent_id: at(agentList, agentOf(s)).id,
-      segment_id: segmentId(s),
-      user_name: who.name,
-      user_email: who.email,
+      ...shared,
       timestamp: String(assessmentTime(s, j) + 1000 + (hash(kCom, c, 4) % 60_000)),
       comment: {
         comment: commentText(c),
