@@ -1,10 +1,10 @@
-import type { ErrorBody } from '../src-preload/contract.ts';
+import type { ErrorBody, ErrorCode } from '../src-preload/contract.ts';
 
 /**
  * The one error type services throw. `code` is stable and machine-readable; `message` is written
  * for a reviewer (what happened, what to do). It never carries a secret.
  */
-export class AppError<C extends string = string> extends Error {
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly detail: Record<string, unknown> | undefined;
 

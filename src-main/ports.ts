@@ -30,6 +30,13 @@ export interface EventsPort {
   emit<E extends EventName>(name: E, payload: Events[E]): void;
 }
 
+/** Where diagnostics go. Callers never pass secrets; the port scrubs what it can recognise anyway. */
+export interface LoggerPort {
+  info(message: string, detail?: Record<string, unknown>): void;
+  warn(message: string, detail?: Record<string, unknown>): void;
+  error(message: string, detail?: Record<string, unknown>): void;
+}
+
 export interface RuntimePort {
   appVersion: string;
   electronVersion: string | null;
@@ -42,8 +49,12 @@ export interface Ports {
   clock: ClockPort;
   events: EventsPort;
   runtime: RuntimePort;
+  logger: LoggerPort;
   /** Process environment, for the read-only "Environment" profile (TWILIO_*). */
   env: Readonly<Record<string, string | undefined>>;
 }
 
 export const systemClock: ClockPort = { now: () => Date.now() };
+
+/** A logger that drops everything (tests that do not look at logs). */
+export const silentLogger: LoggerPort = { info() {}, warn() {}, error() {} };

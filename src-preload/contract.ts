@@ -13,8 +13,62 @@ export const EVENT_PREFIX = 'qm:event:';
 // Shared envelope
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Every error code main can answer with, owned here so the renderer can switch on them. AppError
+ * only takes these (the compiler checks every service's codes against this list).
+ */
+export const ERROR_CODES = [
+  // dispatch and transport
+  'invalid_request',
+  'unknown_channel',
+  'forbidden_sender',
+  'internal',
+  'transport',
+  // keychain
+  'keychain_load_failed',
+  'keychain_no_dbus',
+  'keychain_unavailable',
+  'keychain_locked',
+  'keychain_timeout',
+  'keychain_error',
+  // accounts
+  'duplicate_label',
+  'profile_not_found',
+  'profile_read_only',
+  'secret_required',
+  'secret_missing',
+  'invalid_base_url',
+  'profiles_unreadable',
+  'profiles_too_new',
+  'profiles_write_failed',
+  'profiles_locked',
+  'data_folder_failed',
+  // Flex Insights API
+  'auth',
+  'forbidden',
+  'not_found',
+  'bad_request',
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+  'protocol',
+  'cancelled',
+  'invalid_target',
+  // jobs, workspaces and the store
+  'busy',
+  'job_not_found',
+  'nothing_to_sync',
+  'store_account_mismatch',
+  'store_too_new',
+  'store_corrupt',
+  'store_failed',
+  'store_closed',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export interface ErrorBody {
-  code: string;
+  code: ErrorCode;
   message: string;
   detail?: Record<string, unknown>;
 }
@@ -75,6 +129,221 @@ export const SecretSchema = z.string().min(1, 'Paste the secret.').max(512);
 export const ProfileIdSchema = z.string().regex(/^[a-z0-9-]{1,64}$/, 'Unknown account id.');
 
 // ---------------------------------------------------------------------------------------------
+// Sync: what a reviewer can name
+// ---------------------------------------------------------------------------------------------
+
+/** Segment, agent and conversation ids are opaque to us (UUIDs in practice): printable, no spaces. */
+const OPAQUE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/;
+export const SegmentIdSchema = z
+  .string()
+  .trim()
+  .regex(OPAQUE_ID, 'A segment ID is letters, digits and - . _ : only.');
+export const AgentIdSchema = z
+  .string()
+  .trim()
+  .regex(OPAQUE_ID, 'An agent ID is letters, digits and - . _ : @ + only.');
+export const RESERVATION_SID = /^WR[0-9a-fA-F]{32}$/;
+export const ReservationSidSchema = z
+  .string()
+  .trim()
+  .regex(RESERVATION_SID, 'A reservation SID is WR followed by 32 hex characters.');
+
+/** Most ids one sync takes per kind (a long spreadsheet column, not a whole account). */
+export const MAX_SYNC_IDS = 20_000;
+const idList = <S extends z.ZodType<string>>(schema: S) =>
+  z.array(schema).max(MAX_SYNC_IDS, `At most ${MAX_SYNC_IDS} IDs per sync.`).default([]);
+
+/** What to pull. Several kinds may be combined; `all` asks the API for every record of the account. */
+export const SyncTargetSchema = z
+  .object({
+    segments: idList(SegmentIdSchema),
+    agents: idList(AgentIdSchema),
+    reservations: idList(ReservationSidSchema),
+    /** Segment ids whose whole conversation is synced (Conversations finds a conversation by a segment). */
+    conversations: idList(SegmentIdSchema),
+    /** Every assessment and comment the account returns (Assessments and Comments without a filter). */
+    all: z.boolean().default(false),
+    /** Re-sync every segment already in the store. */
+    stored: z.boolean().default(false),
+  })
+  .strict()
+  .refine(
+    (t) =>
+      t.all ||
+      t.stored ||
+      t.segments.length + t.agents.length + t.reservations.length + t.conversations.length > 0,
+    'Name at least one segment, agent, reservation or conversation, or sync everything.',
+  );
+export type SyncTarget = z.output<typeof SyncTargetSchema>;
+export type SyncTargetInput = z.input<typeof SyncTargetSchema>;
+
+export const SYNC_CONCURRENCY_DEFAULT = 8;
+export const SYNC_CONCURRENCY_MAX = 32;
+export const SyncOptionsSchema = z
+  .object({
+    /** Upper bound for parallel streams; the sync adapts below it (halves on 429). */
+    concurrency: z.number().int().min(1).max(SYNC_CONCURRENCY_MAX).default(SYNC_CONCURRENCY_DEFAULT),
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  })
+  .strict();
+
+/**
+ * Splits pasted text (a spreadsheet column, a comma list, one id per line) into ids: any run of
+ * whitespace, commas, semicolons, pipes or quotes separates; duplicates are removed, order kept.
+ */
+export function splitIdList(text: string): string[] {
+  const seen = new Set<string>();
+  for (const token of text.split(/[\s,;|"'`]+/)) if (token !== '') seen.add(token);
+  return [...seen];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Store queries
+// ---------------------------------------------------------------------------------------------
+
+/** Columns of the assessments table: one row per answered question (one API record). */
+export const ASSESSMENT_COLUMNS = [
+  'sid',
+  'segmentId',
+  'agentId',
+  'agentName',
+  'team',
+  'queue',
+  'questionnaireSid',
+  'questionnaire',
+  'questionSid',
+  'question',
+  'categorySid',
+  'category',
+  'answerId',
+  'answer',
+  'answerScore',
+  'weight',
+  'offset',
+  'report',
+  'assessor',
+  'assessorEmail',
+  'timestamp',
+] as const;
+export type AssessmentColumn = (typeof ASSESSMENT_COLUMNS)[number];
+
+/** Columns of the comments table. */
+export const COMMENT_COLUMNS = [
+  'sid',
+  'segmentId',
+  'agentId',
+  'agentName',
+  'team',
+  'queue',
+  'text',
+  'tagId',
+  'tag',
+  'offset',
+  'weight',
+  'report',
+  'assessor',
+  'assessorEmail',
+  'timestamp',
+] as const;
+export type CommentColumn = (typeof COMMENT_COLUMNS)[number];
+
+export const RowKindSchema = z.enum(['assessments', 'comments']);
+export type RowKind = z.infer<typeof RowKindSchema>;
+
+const valueList = z.array(z.string().max(512)).max(1000).optional();
+/** A typed filter: every field narrows (AND); values within a list are alternatives (OR). */
+export const QueryFiltersSchema = z
+  .object({
+    segmentIds: valueList,
+    agentIds: valueList,
+    teams: valueList,
+    queues: valueList,
+    questionnaireSids: valueList,
+    questionSids: valueList,
+    categorySids: valueList,
+    /** Answer names ("Yes", "3 – Average"): ids differ per answer set, names are what reviewers pick. */
+    answers: valueList,
+    /** Comment tag ids (comments only). */
+    tagIds: valueList,
+    assessors: valueList,
+    report: z.boolean().optional(),
+    /** Epoch milliseconds, inclusive, of the record's timestamp. */
+    since: z.number().int().optional(),
+    until: z.number().int().optional(),
+    /** Full-text search over comment text (FTS5); words are ANDed, a trailing * matches a prefix. */
+    text: z.string().max(500).optional(),
+  })
+  .strict();
+export type QueryFilters = z.output<typeof QueryFiltersSchema>;
+
+const sortKey = <C extends readonly [string, ...string[]]>(columns: C) =>
+  z.object({ column: z.enum(columns), dir: z.enum(['asc', 'desc']) }).strict();
+export const MAX_WINDOW = 1000;
+const windowFields = {
+  profileId: ProfileIdSchema,
+  filters: QueryFiltersSchema.default({}),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(MAX_WINDOW).default(100),
+};
+export const AssessmentQuerySchema = z
+  .object({ ...windowFields, sort: z.array(sortKey(ASSESSMENT_COLUMNS)).max(3).default([]) })
+  .strict();
+export const CommentQuerySchema = z
+  .object({ ...windowFields, sort: z.array(sortKey(COMMENT_COLUMNS)).max(3).default([]) })
+  .strict();
+export type AssessmentQuery = z.output<typeof AssessmentQuerySchema>;
+export type CommentQuery = z.output<typeof CommentQuerySchema>;
+
+/** Picker values: the distinct values of one column under the other filters. */
+export const DISTINCT_COLUMNS = [
+  'segmentId',
+  'agentId',
+  'team',
+  'queue',
+  'questionnaireSid',
+  'questionSid',
+  'categorySid',
+  'answer',
+  'tagId',
+  'assessor',
+] as const;
+export type DistinctColumn = (typeof DISTINCT_COLUMNS)[number];
+export const DistinctQuerySchema = z
+  .object({
+    profileId: ProfileIdSchema,
+    kind: RowKindSchema,
+    column: z.enum(DISTINCT_COLUMNS),
+    filters: QueryFiltersSchema.default({}),
+    /** Case-insensitive prefix of the value or its label. */
+    prefix: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+export type DistinctQuery = z.output<typeof DistinctQuerySchema>;
+
+export const SEGMENT_LIST_COLUMNS = [
+  'segmentId',
+  'agentName',
+  'team',
+  'queue',
+  'date',
+  'assessments',
+  'comments',
+  'lastSyncedAt',
+] as const;
+export const SegmentListQuerySchema = z
+  .object({
+    profileId: ProfileIdSchema,
+    /** Prefix of the segment id or the agent's name. */
+    search: z.string().max(200).optional(),
+    sort: sortKey(SEGMENT_LIST_COLUMNS).default({ column: 'lastSyncedAt', dir: 'desc' }),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(MAX_WINDOW).default(100),
+  })
+  .strict();
+export type SegmentListQuery = z.output<typeof SegmentListQuerySchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Response types
 // ---------------------------------------------------------------------------------------------
 
@@ -127,6 +396,158 @@ export interface ConnectionTestResult {
   ms: number | null;
 }
 
+// Jobs ----------------------------------------------------------------------------------------
+
+export type JobKind = 'sync' | 'export';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One failed part of a sync (a segment, an agent's comment list, a reservation …), retryable alone. */
+export interface SyncFailure {
+  kind: 'segment' | 'agent' | 'reservation' | 'conversation' | 'all';
+  id: string;
+  error: ErrorBody;
+}
+
+export interface SyncResult {
+  kind: 'sync';
+  /** Segments asked for or found (through agents, reservations, conversations). */
+  segments: number;
+  segmentsSynced: number;
+  assessments: number;
+  comments: number;
+  /** Local records removed because a complete pass no longer returned them. */
+  removed: number;
+  /** Records without an assessment SID: counted and reported, never stored. */
+  skippedNoSid: number;
+  failures: SyncFailure[];
+  /** Requests answered 429 (the sync slowed down for them). */
+  rateLimited: number;
+}
+
+export type JobResult = SyncResult;
+
+/** The whole state of a job: every event carries all of it, so a late listener needs nothing else. */
+export interface JobSnapshot {
+  jobId: string;
+  kind: JobKind;
+  profileId: string;
+  /** What the reviewer asked for, in their words ("Sync 40 segments"). */
+  label: string;
+  state: JobState;
+  /** What is happening now ("Fetching assessments"). */
+  phase: string;
+  done: number;
+  total?: number;
+  /** Items per second over the last few seconds. */
+  rate?: number;
+  etaSeconds?: number;
+  error?: ErrorBody;
+  result?: JobResult;
+  startedAt: number;
+  endedAt?: number;
+}
+
+// Store -----------------------------------------------------------------------------------------
+
+export interface AssessmentRow {
+  sid: string;
+  segmentId: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  team: string | null;
+  queue: string | null;
+  questionnaireSid: string | null;
+  questionnaire: string | null;
+  questionSid: string | null;
+  question: string | null;
+  categorySid: string | null;
+  category: string | null;
+  answerId: string | null;
+  answer: string | null;
+  /** The answer's score in its answer set, when the answer set is known; null for N/A. */
+  answerScore: number | null;
+  weight: number | null;
+  offset: number | null;
+  report: boolean | null;
+  assessor: string | null;
+  assessorEmail: string | null;
+  /** Epoch milliseconds. */
+  timestamp: number | null;
+}
+
+export interface CommentRow {
+  sid: string;
+  segmentId: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  team: string | null;
+  queue: string | null;
+  text: string | null;
+  tagId: string | null;
+  tag: string | null;
+  offset: number | null;
+  weight: number | null;
+  report: boolean | null;
+  assessor: string | null;
+  assessorEmail: string | null;
+  timestamp: number | null;
+  /** With a text filter: the comment with matches wrapped in \u0002 … \u0003 (never HTML). */
+  highlight?: string;
+}
+
+export interface RowWindow<R> {
+  profileId: string;
+  /** Rows matching the filters, whatever the window. */
+  total: number;
+  offset: number;
+  rows: R[];
+}
+
+export interface DistinctValue {
+  value: string;
+  /** A readable name (the question's text for a question SID …); the value itself when none. */
+  label: string;
+  count: number;
+}
+
+export interface DistinctValues {
+  profileId: string;
+  column: DistinctColumn;
+  values: DistinctValue[];
+}
+
+export interface StoredSegment {
+  segmentId: string;
+  agentId: string | null;
+  agentName: string | null;
+  team: string | null;
+  queue: string | null;
+  /** The segment's date as Segments reports it (ISO 8601), when its details were fetched. */
+  date: string | null;
+  assessments: number;
+  comments: number;
+  /** When a complete pass over this segment last finished (epoch ms); null if never. */
+  lastSyncedAt: number | null;
+}
+
+export interface KnownAgent {
+  agentId: string;
+  name: string | null;
+  team: string | null;
+  segments: number;
+}
+
+export interface StoreOverview {
+  profileId: string;
+  accountSid: string;
+  assessments: number;
+  comments: number;
+  segments: number;
+  agents: number;
+  /** The last sync run that ended, if any. */
+  lastSync: { endedAt: number; status: 'done' | 'failed' | 'cancelled'; label: string } | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Channels
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +596,39 @@ export const contract = {
       z.object({ profile: ProfileInputSchema, secret: SecretSchema }).strict(),
     ),
   },
+  jobs: {
+    /** Every job of this process, running or ended: a reloaded window heals from this one call. */
+    list: channel<JobSnapshot[]>()(none),
+    cancel: channel<JobSnapshot>()(z.object({ jobId: z.string().uuid() }).strict()),
+  },
+  sync: {
+    start: channel<JobSnapshot>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          target: SyncTargetSchema,
+          options: SyncOptionsSchema.default({ concurrency: SYNC_CONCURRENCY_DEFAULT, pageSize: 1000 }),
+        })
+        .strict(),
+    ),
+  },
+  store: {
+    overview: channel<StoreOverview>()(z.object({ profileId: ProfileIdSchema }).strict()),
+    segments: channel<RowWindow<StoredSegment>>()(SegmentListQuerySchema),
+    agents: channel<{ profileId: string; agents: KnownAgent[] }>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          /** Case-insensitive prefix of a name or an id. */
+          search: z.string().max(200).default(''),
+          limit: z.number().int().min(1).max(200).default(20),
+        })
+        .strict(),
+    ),
+    assessments: channel<RowWindow<AssessmentRow>>()(AssessmentQuerySchema),
+    comments: channel<RowWindow<CommentRow>>()(CommentQuerySchema),
+    distinct: channel<DistinctValues>()(DistinctQuerySchema),
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -208,16 +662,23 @@ export function listChannels(): Array<{ ns: string; method: string; name: string
 // Events (main -> renderer)
 // ---------------------------------------------------------------------------------------------
 
-export interface Events {
-  'accounts.changed': AccountsState;
-  'accounts.switched': { activeId: string | null };
-  'settings.changed': Settings;
-}
+const event = <P>(): P | undefined => undefined;
+
+/**
+ * Every event main pushes, as one runtime table (like the channels), so the list of names cannot
+ * drift from the payload types.
+ */
+export const EVENTS = {
+  'accounts.changed': event<AccountsState>(),
+  'accounts.switched': event<{ activeId: string | null }>(),
+  'settings.changed': event<Settings>(),
+  /** A running job's snapshot, at most 10 per second per job. */
+  'jobs.progress': event<JobSnapshot>(),
+  /** A job's final snapshot (done, failed or cancelled); always delivered. */
+  'jobs.done': event<JobSnapshot>(),
+};
+export type Events = { [E in keyof typeof EVENTS]: NonNullable<(typeof EVENTS)[E]> };
 export type EventName = keyof Events;
-export const EVENT_NAMES = [
-  'accounts.changed',
-  'accounts.switched',
-  'settings.changed',
-] as const satisfies readonly EventName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 export const eventChannel = (name: EventName): string => `${EVENT_PREFIX}${name}`;
