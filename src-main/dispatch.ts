@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { toErrorBody } from './errors.ts';
-import type { Handlers } from './handlers.ts';
+import type { HandlerContext, Handlers } from './handlers.ts';
 import { listChannels, type ErrorBody, type Result } from '../src-preload/contract.ts';
 
-export type Dispatch = (channel: string, payload: unknown) => Promise<Result<unknown>>;
+export type Dispatch = (channel: string, payload: unknown, ctx: HandlerContext) => Promise<Result<unknown>>;
+type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<unknown>;
 
 /**
  * Validates a payload against its channel's schema and runs the handler. Whatever happens, the
@@ -12,22 +13,20 @@ export type Dispatch = (channel: string, payload: unknown) => Promise<Result<unk
 export function createDispatch(handlers: Handlers): Dispatch {
   const table = new Map(
     listChannels().map((c) => {
-      const fn = (handlers as unknown as Record<string, Record<string, (r: unknown) => Promise<unknown>>>)[
-        c.ns
-      ]?.[c.method];
+      const fn = (handlers as unknown as Record<string, Record<string, AnyHandler>>)[c.ns]?.[c.method];
       if (!fn) throw new Error(`No handler for ${c.name}`);
       return [c.name, { schema: c.request, fn }] as const;
     }),
   );
 
-  return async (channel, payload) => {
+  return async (channel, payload, ctx) => {
     const entry = table.get(channel);
     if (!entry)
       return { ok: false, error: { code: 'unknown_channel', message: `QM Desk has no channel ${channel}.` } };
     const parsed = entry.schema.safeParse(payload);
     if (!parsed.success) return { ok: false, error: invalidRequest(parsed.error) };
     try {
-      return { ok: true, data: await entry.fn(parsed.data) };
+      return { ok: true, data: await entry.fn(parsed.data, ctx) };
     } catch (error) {
       return { ok: false, error: toErrorBody(error) };
     }

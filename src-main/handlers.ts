@@ -1,13 +1,23 @@
 import type { Services } from './services.ts';
 import type { MethodOf, Namespace, ParsedRequestOf, ResponseOf } from '../src-preload/contract.ts';
 
+/** What every handler gets beside its request. */
+export interface HandlerContext {
+  /** Aborts when the window that asked reloads, navigates or closes (the harness: its request is dropped). */
+  signal: AbortSignal;
+  /** Who asked: `webContents:<id>` in the app, `harness` in the browser harness. */
+  sender: string;
+}
+
 /** One function per contract channel; the compiler checks that none is missing or mistyped. */
 export type Handlers = {
-  [N in Namespace]: { [M in MethodOf<N>]: (request: ParsedRequestOf<N, M>) => Promise<ResponseOf<N, M>> };
+  [N in Namespace]: {
+    [M in MethodOf<N>]: (request: ParsedRequestOf<N, M>, ctx: HandlerContext) => Promise<ResponseOf<N, M>>;
+  };
 };
 
 export function createHandlers(services: Services): Handlers {
-  const { app, accounts } = services;
+  const { app, accounts, jobs, sync, store } = services;
   return {
     app: {
       info: () => app.info(),
@@ -25,6 +35,22 @@ export function createHandlers(services: Services): Handlers {
       use: (request) => accounts.use(request),
       test: (request) => accounts.test(request),
       testDraft: (request) => accounts.testDraft(request),
+    },
+    jobs: {
+      list: async () => jobs.list(),
+      cancel: async ({ jobId }) => jobs.cancel(jobId),
+    },
+    sync: {
+      // A job outlives the request that started it: a reload must not cancel a sync (jobs.list heals it).
+      start: async (request) => sync.start(request),
+    },
+    store: {
+      overview: (request) => store.overview(request),
+      segments: (request) => store.segments(request),
+      agents: (request) => store.agents(request),
+      assessments: (request) => store.assessments(request),
+      comments: (request) => store.comments(request),
+      distinct: (request) => store.distinct(request),
     },
   };
 }

@@ -7,7 +7,7 @@ import { AppError } from './errors.ts';
 import { createOpenExternal } from './external.ts';
 import { createHandlers } from './handlers.ts';
 import { createSenderCheck, registerIpc } from './ipc.ts';
-import { systemClock, type Ports } from './ports.ts';
+import { systemClock, type LoggerPort, type Ports } from './ports.ts';
 import { createServices, type Services } from './services.ts';
 import { createMainWindow, lockDown } from './window.ts';
 import { eventChannel } from '../src-preload/contract.ts';
@@ -16,6 +16,26 @@ const here = import.meta.dirname;
 const indexFile = join(here, '../renderer/index.html');
 const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
 const openExternal = createOpenExternal(shell);
+/** How long quitting waits for jobs to stop and stores to close before the process exits anyway. */
+const QUIT_TIMEOUT_MS = 8_000;
+
+/** Field names whose values never reach a log, whatever a caller passes. */
+const SECRET_KEY = /secret|token|password|authorization|credential/i;
+
+/** Warnings and errors to stderr (info stays quiet until there is a log file to put it in). */
+function stderrLogger(): LoggerPort {
+  const write = (level: string, message: string, detail?: Record<string, unknown>): void => {
+    const safe = detail
+      ? Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]))
+      : undefined;
+    console.error(`[qm-desk] ${level}: ${message}`, ...(safe ? [JSON.stringify(safe)] : []));
+  };
+  return {
+    info: () => undefined,
+    warn: (message, detail) => write('warn', message, detail),
+    error: (message, detail) => write('error', message, detail),
+  };
+}
 
 function electronPorts(): Ports {
   return {
@@ -29,11 +49,15 @@ function electronPorts(): Ports {
     },
     clock: systemClock,
     events: {
+      // Job events too: every window gets every event, and heals from jobs.list after a reload.
       emit: (name, payload) => {
-        for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannel(name), payload);
+        for (const win of BrowserWindow.getAllWindows()) {
+          if (!win.isDestroyed()) win.webContents.send(eventChannel(name), payload);
+        }
       },
     },
     runtime: { appVersion: app.getVersion(), electronVersion: process.versions.electron ?? null },
+    logger: stderrLogger(),
     env: process.env,
   };
 }
@@ -67,10 +91,27 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
+  // Quitting waits (bounded) for running jobs to stop and the stores to close, then exits.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
     unbind();
-    void services.close();
+    void withTimeout(services.close(), QUIT_TIMEOUT_MS).finally(() => app.exit(0));
   });
+}
+
+/** Resolves when the work ends or the time is up, whichever comes first; never rejects. */
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((done) => {
+    timer = setTimeout(() => {
+      console.error(`[qm-desk] warn: closing took longer than ${ms} ms; quitting anyway`);
+      done();
+    }, ms);
+  });
+  return Promise.race([work.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 if (!app.requestSingleInstanceLock()) {

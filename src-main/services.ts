@@ -6,14 +6,30 @@ import { createAccountsService, type AccountsService } from './accounts/service.
 import { createAppService, type AppService } from './app-service.ts';
 import { createFlexClient } from './flex/client.ts';
 import type { FlexTarget } from './flex/types.ts';
+import { createJobRunner } from './jobs/runner.ts';
+import type { JobRunner } from './jobs/types.ts';
 import type { Ports } from './ports.ts';
+import { openStore } from './store/index.ts';
+import { createSyncService, type SyncService } from './sync/index.ts';
+import { createWorkspaces } from './workspaces/index.ts';
+import { createStoreQueries, type StoreQueries } from './workspaces/queries.ts';
+import type { Workspaces } from './workspaces/types.ts';
 import type { ConnectionTestResult } from '../src-preload/contract.ts';
 
 export interface Services {
   app: AppService;
   accounts: AccountsService;
+  jobs: JobRunner;
+  workspaces: Workspaces;
+  sync: SyncService;
+  /** The store's read side, per account (every answer echoes its profileId). */
+  store: StoreQueries;
+  /** Stops the jobs (bounded), closes the stores, then the accounts. Await it before the process exits. */
   close(): Promise<void>;
 }
+
+/** How long running jobs get to stop on close before the stores close under them. */
+export const DRAIN_TIMEOUT_MS = 5_000;
 
 async function testConnection(target: FlexTarget): Promise<ConnectionTestResult> {
   const client = createFlexClient(target);
@@ -25,13 +41,48 @@ async function testConnection(target: FlexTarget): Promise<ConnectionTestResult>
 }
 
 export async function createServices(ports: Ports): Promise<Services> {
+  const { clock, events, logger, paths } = ports;
   const app = await createAppService(ports);
-  const accounts = await createAccountsService({ ...ports, testConnection });
+  const jobs = createJobRunner({ events, clock, logger });
+  // Each needs the other: workspaces resolve profiles through accounts, and removing an account
+  // first releases its workspace. Both calls run only after both exist.
+  const workspaces = createWorkspaces({
+    accounts: { resolve: (id) => accounts.resolve(id), target: (id) => accounts.target(id) },
+    jobs,
+    paths,
+    logger,
+    openStore,
+  });
+  const accounts = await createAccountsService({
+    ...ports,
+    testConnection,
+    releaseData: (profileId) => workspaces.release(profileId),
+  });
+  const sync = createSyncService({ jobs, workspaces, clock, logger });
+  const store = createStoreQueries(workspaces);
+
+  /** One failing step must not keep the next from running: each is awaited and logged. */
+  async function step(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      logger.error(`Closing QM Desk: ${what} failed`, {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   return {
     app,
     accounts,
+    jobs,
+    workspaces,
+    sync,
+    store,
     async close() {
-      await accounts.close();
+      await step('stopping jobs', () => jobs.drain(DRAIN_TIMEOUT_MS));
+      await step('closing the stores', () => workspaces.close());
+      await step('closing the accounts', () => accounts.close());
     },
   };
 }

@@ -18,6 +18,8 @@ export type AccountsErrorCode =
   | 'secret_missing'
   | 'invalid_base_url'
   | 'profiles_unreadable'
+  | 'profiles_too_new'
+  | 'profiles_locked'
   | 'profiles_write_failed'
   | 'data_folder_failed';
 

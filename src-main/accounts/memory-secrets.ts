@@ -1,7 +1,7 @@
 import type { ProbingSecretsPort } from './keytar-secrets.ts';
 
 /** Secrets kept in this process only: "use for this session only", and the tests' keychain. */
-export function createMemorySecrets(): ProbingSecretsPort & { clear(): void } {
+export function createMemorySecrets(): ProbingSecretsPort & { ids(): string[]; clear(): void } {
   const secrets = new Map<string, string>();
   return {
     async get(profileId) {
@@ -15,6 +15,9 @@ export function createMemorySecrets(): ProbingSecretsPort & { clear(): void } {
     },
     async probe() {
       return { usable: true };
+    },
+    ids() {
+      return [...secrets.keys()];
     },
     clear() {
       secrets.clear();

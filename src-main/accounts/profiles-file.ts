@@ -1,8 +1,12 @@
 import { access, readFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
-import { accountsError } from './errors.ts';
+import { accountsError, type AccountsErrorCode } from './errors.ts';
+import type { AppError } from '../errors.ts';
 import { writeFileAtomic } from '../atomic-file.ts';
 import { ProfileIdSchema, ProfileInputSchema } from '../../src-preload/contract.ts';
+
+/** The profiles.json format this code reads and writes. */
+export const PROFILES_FORMAT = 1;
 
 /** One profile as profiles.json keeps it: no secret, only where the secret lives. */
 const StoredProfileSchema = ProfileInputSchema.extend({
@@ -14,7 +18,7 @@ export type StoredProfile = z.output<typeof StoredProfileSchema>;
 
 const FileSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(PROFILES_FORMAT),
     activeId: ProfileIdSchema.nullable(),
     profiles: z.array(StoredProfileSchema),
   })
@@ -39,45 +43,67 @@ export interface Recovered {
 
 const TRANSIENT = new Set(['EBUSY', 'EMFILE', 'ENFILE', 'EAGAIN']);
 
-/**
- * Reads profiles.json. A missing file is an empty registry; a file that cannot be read or does not
- * validate is moved aside (never overwritten) and reported, and the registry starts empty.
- */
-export async function readProfilesFile(
-  path: string,
-  now: number,
-): Promise<{ file: ProfilesFile; recovered: Recovered | null }> {
-  let reason: string;
+/** What profiles.json holds right now. Reading never changes the file. */
+export type LoadedProfiles =
+  | { status: 'ok'; file: ProfilesFile; text: string }
+  | { status: 'missing' }
+  | { status: 'corrupt'; reason: string }
+  | { status: 'too_new'; version: number };
+
+/** Reads and validates profiles.json; only a busy file (worth retrying later) is an error. */
+export async function loadProfilesFile(path: string): Promise<LoadedProfiles> {
+  let text: string;
   try {
-    const text = await readFile(path, 'utf8');
-    const parsed = FileSchema.safeParse(JSON.parse(text));
-    if (parsed.success) {
-      const { activeId, profiles } = parsed.data;
-      return { file: { activeId, profiles }, recovered: null };
-    }
-    const issue = parsed.error.issues[0];
-    reason = `profiles.json is not in the expected format (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'invalid'}).`;
+    text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { file: { activeId: null, profiles: [] }, recovered: null };
+    if (code === 'ENOENT') return { status: 'missing' };
     if (code !== undefined && TRANSIENT.has(code)) {
       // Busy or out of handles (an antivirus scan, a sync client): the file is fine, try again later.
       throw accountsError(
         'profiles_unreadable',
-        `Your saved accounts are busy right now (${code}). Close other programs using ${path}, then restart QM Desk.`,
+        `Your saved accounts are busy right now (${code}). Close other programs using ${path}, then try again.`,
         { path, error: code },
       );
     }
-    reason =
-      error instanceof SyntaxError
-        ? 'profiles.json is not valid JSON (it may have been cut short or edited by hand).'
-        : `profiles.json could not be read (${code ?? 'unknown error'}).`;
+    return { status: 'corrupt', reason: `profiles.json could not be read (${code ?? 'unknown error'}).` };
   }
-  const movedTo = await moveAside(path, now, reason);
-  return { file: { activeId: null, profiles: [] }, recovered: { movedTo, reason } };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {
+      status: 'corrupt',
+      reason: 'profiles.json is not valid JSON (it may have been cut short or edited by hand).',
+    };
+  }
+  const version = (json as { version?: unknown } | null)?.version;
+  // A later format is not damage: this code cannot read it, and must neither move nor overwrite it.
+  if (typeof version === 'number' && Number.isInteger(version) && version > PROFILES_FORMAT) {
+    return { status: 'too_new', version };
+  }
+  const parsed = FileSchema.safeParse(json);
+  if (parsed.success) {
+    const { activeId, profiles } = parsed.data;
+    return { status: 'ok', file: { activeId, profiles }, text };
+  }
+  const issue = parsed.error.issues[0];
+  return {
+    status: 'corrupt',
+    reason: `profiles.json is not in the expected format (${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'invalid'}).`,
+  };
 }
 
-async function moveAside(path: string, now: number, reason: string): Promise<string> {
+export function tooNewError(path: string, version: number): AppError<AccountsErrorCode> {
+  return accountsError(
+    'profiles_too_new',
+    `profiles.json was written by a newer QM Desk (format ${version}). Update QM Desk; your accounts were left untouched.`,
+    { path, version },
+  );
+}
+
+/** Moves an unreadable profiles.json aside (never overwrites it) and says where it went. */
+export async function moveAside(path: string, now: number, reason: string): Promise<string> {
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
   for (let n = 0; n < 100; n++) {
     const target = `${path}.corrupt-${stamp}${n ? `-${n}` : ''}`;
@@ -109,10 +135,13 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export async function writeProfilesFile(path: string, file: ProfilesFile): Promise<void> {
-  const body = { version: 1, activeId: file.activeId, profiles: file.profiles };
+/** Writes profiles.json atomically and returns the text written. */
+export async function writeProfilesFile(path: string, file: ProfilesFile): Promise<string> {
+  const body = { version: PROFILES_FORMAT, activeId: file.activeId, profiles: file.profiles };
   try {
-    await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
+    const text = `${JSON.stringify(body, null, 2)}\n`;
+    await writeFileAtomic(path, text);
+    return text;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     throw accountsError(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkBaseUrl, secretDestination } from './base-url.ts';
-import { ENV_PROFILE_ID, readEnvProfile } from './env-profile.ts';
+import { envDataFolder, ENV_PROFILE_ID, readEnvProfile } from './env-profile.ts';
 import {
   accountsError,
   classifyKeychainError,
@@ -10,14 +10,12 @@ import {
   keychainError,
   keychainStateOf,
 } from './errors.ts';
+import { DEFAULT_LOCK_OPTIONS, type FileLockOptions } from './file-lock.ts';
 import type { ProbingSecretsPort } from './keytar-secrets.ts';
 import { createMemorySecrets } from './memory-secrets.ts';
-import {
-  readProfilesFile,
-  writeProfilesFile,
-  type ProfilesFile,
-  type StoredProfile,
-} from './profiles-file.ts';
+import type { ProfilesFile, StoredProfile } from './profiles-file.ts';
+import { createProfilesRegistry } from './profiles-registry.ts';
+import { AppError } from '../errors.ts';
 import type { FlexTarget } from '../flex/types.ts';
 import type { Ports } from '../ports.ts';
 import {
@@ -31,6 +29,13 @@ import {
 
 export interface AccountsDeps extends Ports {
   testConnection: (target: FlexTarget) => Promise<ConnectionTestResult>;
+  /**
+   * Called by `remove` once the profile is gone from profiles.json, before its data folder is
+   * deleted (with or without deleteData): workspaces cancel the account's jobs and close its store.
+   */
+  releaseData?: (profileId: string) => Promise<void>;
+  /** How long a change waits for another process holding profiles.json, and when a lock is stale. */
+  profilesLock?: Partial<FileLockOptions>;
 }
 
 export interface AccountsService {
@@ -41,10 +46,16 @@ export interface AccountsService {
   use(req: { id: string }): Promise<AccountsState>;
   test(req: { id: string }): Promise<ConnectionTestResult>;
   testDraft(req: { profile: Profile; secret: string }): Promise<ConnectionTestResult>;
-  /** For later sync/export: the active profile and its resolved Flex target (secret included — main process only). */
+  /** A profile and its data folder, no secret needed (cached data stays browsable without the keychain). */
+  resolve(id: string): Promise<{ profile: ProfileView; dataDir: string }>;
+  /** The profile's Flex target, secret included (main process only): 'secret_missing', keychain errors. */
+  target(id: string): Promise<FlexTarget>;
+  /** The active profile and its resolved Flex target (secret included — main process only). */
   activeTarget(): Promise<{ profile: ProfileView; target: FlexTarget; dataDir: string } | null>;
-  /** userData/accounts/<id>/ — each profile's own data folder. */
+  /** userData/accounts/<id>/ — each profile's own data folder; the Environment one's is named after its SID. */
   dataDirOf(id: string): string;
+  /** Why the Environment account is missing although TWILIO_* (or QM_BASE_URL) variables are set; else null. */
+  envProblem(): AppError | null;
   close(): Promise<void>;
 }
 
@@ -54,28 +65,51 @@ type Entry =
 
 /**
  * The profile registry: non-secret fields in profiles.json, secrets in the keychain (or in memory
- * for "this session only"), one data folder per profile. Mutations run one at a time.
+ * for "this session only"), one data folder per profile. Another process (the CLI, a second
+ * window) may change profiles.json at any time: every read looks at the file, every change is
+ * made under a cross-process lock to what is on disk. Mutations of this process run one at a time.
  */
 export async function createAccountsService(deps: AccountsDeps): Promise<AccountsService> {
   const { secrets, paths, events, clock } = deps;
-  const filePath = join(paths.userData, 'profiles.json');
   await mkdir(paths.userData, { recursive: true });
-  const loaded = await readProfilesFile(filePath, clock.now());
-  const recovered = loaded.recovered;
-  let file: ProfilesFile = loaded.file;
 
   const fromEnv = readEnvProfile(deps.env);
-  const envEntry: Entry | null = fromEnv
-    ? {
-        stored: { ...fromEnv.profile, id: ENV_PROFILE_ID, secretStore: 'session' },
-        source: 'env',
-        secret: fromEnv.secret,
-      }
-    : null;
+  const envEntry: Entry | null =
+    fromEnv.status === 'ok'
+      ? {
+          stored: { ...fromEnv.profile, id: ENV_PROFILE_ID, secretStore: 'session' },
+          source: 'env',
+          secret: fromEnv.secret,
+        }
+      : null;
+  const envProblem = fromEnv.status === 'invalid' ? fromEnv.error : null;
 
   const session = createMemorySecrets();
   // Whether the keychain holds a secret per profile id, so listing does not ask the keychain every time.
   const stored = new Map<string, boolean>();
+  const registry = createProfilesRegistry({
+    path: join(paths.userData, 'profiles.json'),
+    now: () => clock.now(),
+    lock: { ...DEFAULT_LOCK_OPTIONS, ...deps.profilesLock },
+    onExternalChange: (file, previous) => {
+      // Another process changed the registry, perhaps a secret too: ask the keychain again, and
+      // forget the session secrets of profiles it removed (not of one this process is adding).
+      stored.clear();
+      for (const { id } of previous.profiles) {
+        if (!file.profiles.some((p) => p.id === id)) void session.delete(id);
+      }
+    },
+  });
+  // Moves a corrupt file aside now, so the reviewer hears about it on first listing. A file of a
+  // newer format, or one another process keeps locked, is refused by the calls instead, which say so.
+  await registry.read().catch((error: unknown) => {
+    if (!(
+      error instanceof AppError &&
+      (error.code === 'profiles_too_new' || error.code === 'profiles_locked')
+    ))
+      throw error;
+  });
+
   const probe =
     typeof (secrets as Partial<ProbingSecretsPort>).probe === 'function'
       ? () => (secrets as ProbingSecretsPort).probe()
@@ -125,25 +159,36 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     }
   }
 
-  function entries(): Entry[] {
+  function entriesOf(file: ProfilesFile): Entry[] {
     const fromFile: Entry[] = file.profiles.map((p) => ({ stored: p, source: 'file' }));
     return envEntry ? [...fromFile, envEntry] : fromFile;
   }
 
   /** The remembered active id, if that profile still exists (the environment one may be gone). */
-  function activeId(): string | null {
-    return entries().some((e) => e.stored.id === file.activeId) ? file.activeId : null;
+  function activeIdOf(file: ProfilesFile): string | null {
+    return entriesOf(file).some((e) => e.stored.id === file.activeId) ? file.activeId : null;
   }
 
-  function find(id: string): Entry {
-    const entry = entries().find((e) => e.stored.id === id);
-    if (!entry)
-      throw accountsError('profile_not_found', 'That account no longer exists. Pick another one.', { id });
-    return entry;
+  function noEnvProfile(): AppError {
+    return (
+      envProblem ??
+      accountsError(
+        'profile_not_found',
+        'There is no Environment account: set TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET).',
+        { id: ENV_PROFILE_ID },
+      )
+    );
   }
 
-  function findEditable(id: string): StoredProfile {
-    const entry = find(id);
+  function findIn(file: ProfilesFile, id: string): Entry {
+    const entry = entriesOf(file).find((e) => e.stored.id === id);
+    if (entry) return entry;
+    if (id === ENV_PROFILE_ID) throw noEnvProfile();
+    throw accountsError('profile_not_found', 'That account no longer exists. Pick another one.', { id });
+  }
+
+  function findEditableIn(file: ProfilesFile, id: string): StoredProfile {
+    const entry = findIn(file, id);
     if (entry.source === 'env') {
       throw accountsError(
         'profile_read_only',
@@ -172,21 +217,28 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
   }
 
   async function view(id: string): Promise<ProfileView> {
-    const entry = find(id);
+    const entry = findIn(await registry.read(), id);
     await refreshKeychain();
     return viewOf(entry, await hasSecret(entry));
   }
 
-  async function state(): Promise<AccountsState> {
+  async function stateOf(file: ProfilesFile): Promise<AccountsState> {
     await refreshKeychain();
     const views: ProfileView[] = [];
-    for (const entry of entries()) views.push(viewOf(entry, await hasSecret(entry)));
-    return { profiles: views, activeId: activeId(), keychain: await keychain, recovered };
+    for (const entry of entriesOf(file)) views.push(viewOf(entry, await hasSecret(entry)));
+    return {
+      profiles: views,
+      activeId: activeIdOf(file),
+      keychain: await keychain,
+      recovered: registry.recovered(),
+    };
   }
 
-  function checkProfile(profile: Profile, selfId: string | null): Profile {
+  function checkProfile(file: ProfilesFile, profile: Profile, selfId: string | null): Profile {
     const label = profile.label.toLowerCase();
-    const clash = entries().find((e) => e.stored.id !== selfId && e.stored.label.toLowerCase() === label);
+    const clash = entriesOf(file).find(
+      (e) => e.stored.id !== selfId && e.stored.label.toLowerCase() === label,
+    );
     if (clash) {
       throw accountsError(
         'duplicate_label',
@@ -199,13 +251,19 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     return { ...profile, baseUrl: checkBaseUrl(profile.baseUrl) };
   }
 
-  async function save(next: ProfilesFile): Promise<void> {
-    const before = activeId();
-    await writeProfilesFile(filePath, next);
-    file = next;
-    const now = await state();
-    if (now.activeId !== before) events.emit('accounts.switched', { activeId: now.activeId });
-    events.emit('accounts.changed', now);
+  /** One change to profiles.json (see the registry), then the events when it was written. */
+  async function save(change: (file: ProfilesFile) => Promise<ProfilesFile | null>): Promise<ProfilesFile> {
+    let before: string | null = null;
+    const { file, written } = await registry.update((current) => {
+      before = activeIdOf(current);
+      return change(current);
+    });
+    if (written) {
+      const now = await stateOf(file);
+      if (now.activeId !== before) events.emit('accounts.switched', { activeId: now.activeId });
+      events.emit('accounts.changed', now);
+    }
+    return file;
   }
 
   async function secretOf(entry: Entry): Promise<string> {
@@ -229,10 +287,19 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
   }
 
   function dataDirOf(id: string): string {
+    if (id === ENV_PROFILE_ID) {
+      if (!envEntry) throw noEnvProfile();
+      return join(paths.userData, 'accounts', envDataFolder(envEntry.stored.accountSid));
+    }
     if (!ProfileIdSchema.safeParse(id).success) {
       throw accountsError('profile_not_found', 'That account does not exist.', { id });
     }
     return join(paths.userData, 'accounts', id);
+  }
+
+  async function target(id: string): Promise<FlexTarget> {
+    const entry = findIn(await registry.read(), id);
+    return targetOf(entry.stored, await secretOf(entry));
   }
 
   /**
@@ -286,12 +353,34 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     };
   }
 
+  /** The account's open data (jobs, store) is let go of before its folder may go. */
+  async function releaseData(id: string, deleteData: boolean): Promise<void> {
+    if (!deps.releaseData) return;
+    try {
+      await deps.releaseData(id);
+    } catch (error) {
+      if (!deleteData) {
+        deps.logger.warn('Could not release a removed account’s data', { id, error: String(error) });
+        return;
+      }
+      const dir = dataDirOf(id);
+      throw accountsError(
+        'data_folder_failed',
+        `The account was removed, but its cached data is still in use and was not deleted. Close QM Desk, then delete ${dir} by hand.`,
+        { path: dir },
+        error,
+      );
+    }
+  }
+
   return {
-    list: state,
+    list: async () => stateOf(await registry.read()),
 
     add: ({ profile, secret, sessionOnly }) =>
       serial(async () => {
-        const checked = checkProfile(profile, null);
+        // Checked before the keychain is touched, and again under the lock: another process may
+        // take the label in between. A fresh random id needs no lock for its secret and folder.
+        checkProfile(await registry.read(), profile, null);
         const id = randomUUID();
         if (sessionOnly) await session.set(id, secret);
         else
@@ -303,7 +392,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
         stored.set(id, !sessionOnly);
         const dataDir = dataDirOf(id);
         try {
-          // The account's own SQLite store (a later issue) will live in this folder.
+          // The account's own SQLite store lives in this folder.
           await mkdir(dataDir, { recursive: true }).catch((error: unknown) => {
             throw accountsError(
               'data_folder_failed',
@@ -311,8 +400,15 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
               { path: dataDir },
             );
           });
-          const entry: StoredProfile = { ...checked, id, secretStore: sessionOnly ? 'session' : 'keychain' };
-          await save({ activeId: activeId() ?? id, profiles: [...file.profiles, entry] });
+          await save(async (file) => {
+            const checked = checkProfile(file, profile, null);
+            const entry: StoredProfile = {
+              ...checked,
+              id,
+              secretStore: sessionOnly ? 'session' : 'keychain',
+            };
+            return { activeId: activeIdOf(file) ?? id, profiles: [...file.profiles, entry] };
+          });
         } catch (error) {
           // Leave nothing behind for a profile that was never saved.
           await (sessionOnly ? session.delete(id) : secrets.delete(id)).catch(() => false);
@@ -325,39 +421,44 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     update: ({ id, profile, secret }) =>
       serial(async () => {
-        const current = findEditable(id);
-        const checked = checkProfile(profile, id);
-        if (secret === undefined && !sameIdentity(checked, current)) {
-          throw accountsError(
-            'secret_required',
-            checked.credential.kind === current.credential.kind
-              ? 'The stored secret belongs to the old credential. Paste the secret for the new one.'
-              : `Switching between Auth Token and API key needs the new ${checked.credential.kind === 'apiKey' ? 'API key secret' : 'Auth Token'}: paste it too.`,
-            { id },
-          );
-        }
-        if (
-          secret === undefined &&
-          secretDestination(checked.baseUrl) !== secretDestination(current.baseUrl)
-        ) {
-          // A stored secret only ever goes where the reviewer first sent it; a new destination needs it typed again.
-          throw accountsError(
-            'secret_required',
-            'The API address changed. Paste the secret again to send it to the new address.',
-            { id },
-          );
-        }
-        const change = secret === undefined ? null : await replaceSecret(id, current.secretStore, secret);
-        const next: StoredProfile = {
-          ...checked,
-          id,
-          secretStore: change?.secretStore ?? current.secretStore,
-        };
+        // The secret changes under the lock, checked against the profile as it is on disk now.
+        const undo: Array<() => Promise<void>> = [];
         try {
-          await save({ ...file, profiles: file.profiles.map((p) => (p.id === id ? next : p)) });
+          await save(async (file) => {
+            const current = findEditableIn(file, id);
+            const checked = checkProfile(file, profile, id);
+            if (secret === undefined && !sameIdentity(checked, current)) {
+              throw accountsError(
+                'secret_required',
+                checked.credential.kind === current.credential.kind
+                  ? 'The stored secret belongs to the old credential. Paste the secret for the new one.'
+                  : `Switching between Auth Token and API key needs the new ${checked.credential.kind === 'apiKey' ? 'API key secret' : 'Auth Token'}: paste it too.`,
+                { id },
+              );
+            }
+            if (
+              secret === undefined &&
+              secretDestination(checked.baseUrl) !== secretDestination(current.baseUrl)
+            ) {
+              // A stored secret only ever goes where the reviewer first sent it; a new destination needs it typed again.
+              throw accountsError(
+                'secret_required',
+                'The API address changed. Paste the secret again to send it to the new address.',
+                { id },
+              );
+            }
+            const change = secret === undefined ? null : await replaceSecret(id, current.secretStore, secret);
+            if (change) undo.push(change.undo);
+            const next: StoredProfile = {
+              ...checked,
+              id,
+              secretStore: change?.secretStore ?? current.secretStore,
+            };
+            return { ...file, profiles: file.profiles.map((p) => (p.id === id ? next : p)) };
+          });
         } catch (error) {
           // The file still describes the old profile: put its old secret back so the two agree.
-          await change?.undo().catch(() => undefined);
+          for (const back of undo) await back().catch(() => undefined);
           throw error;
         }
         return view(id);
@@ -365,15 +466,18 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     remove: ({ id, deleteData }) =>
       serial(async () => {
-        const current = findEditable(id);
-        // The keychain entry goes first: if the keychain refuses, the profile stays so nothing is orphaned.
-        if (current.secretStore === 'keychain') await viaKeychain(() => secrets.delete(id));
-        await session.delete(id);
-        stored.delete(id);
-        await save({
-          activeId: file.activeId === id ? null : file.activeId,
-          profiles: file.profiles.filter((p) => p.id !== id),
+        await save(async (file) => {
+          const current = findEditableIn(file, id);
+          // The keychain entry goes first: if the keychain refuses, the profile stays so nothing is orphaned.
+          if (current.secretStore === 'keychain') await viaKeychain(() => secrets.delete(id));
+          await session.delete(id);
+          stored.delete(id);
+          return {
+            activeId: file.activeId === id ? null : file.activeId,
+            profiles: file.profiles.filter((p) => p.id !== id),
+          };
         });
+        await releaseData(id, deleteData);
         if (deleteData) {
           const dir = dataDirOf(id);
           await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
@@ -389,33 +493,39 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     use: ({ id }) =>
       serial(async () => {
-        find(id);
-        if (activeId() !== id) await save({ ...file, activeId: id });
-        return state();
+        const file = await save(async (current) => {
+          findIn(current, id);
+          return activeIdOf(current) === id ? null : { ...current, activeId: id };
+        });
+        return stateOf(file);
       }),
 
     async test({ id }) {
-      const entry = find(id);
-      return deps.testConnection(targetOf(entry.stored, await secretOf(entry)));
+      return deps.testConnection(await target(id));
     },
 
     async testDraft({ profile, secret }) {
       return deps.testConnection(targetOf({ ...profile, baseUrl: checkBaseUrl(profile.baseUrl) }, secret));
     },
 
+    async resolve(id) {
+      return { profile: await view(id), dataDir: dataDirOf(id) };
+    },
+
+    target,
+
     async activeTarget() {
-      const id = activeId();
+      const file = await registry.read();
+      const id = activeIdOf(file);
       if (id === null) return null;
-      const entry = find(id);
+      const entry = findIn(file, id);
       const secret = await secretOf(entry);
-      return {
-        profile: await view(id),
-        target: targetOf(entry.stored, secret),
-        dataDir: dataDirOf(id),
-      };
+      return { profile: await view(id), target: targetOf(entry.stored, secret), dataDir: dataDirOf(id) };
     },
 
     dataDirOf,
+
+    envProblem: () => envProblem,
 
     async close() {
       await queue;

@@ -28,6 +28,7 @@ import {
 } from './endpoints.ts';
 import { FlexError, protocolError } from './errors.ts';
 import { resolveEndpoint, type Endpoint } from './hosts.ts';
+import { createAdaptiveLimiter, type RequestLimiter } from './limiter.ts';
 import { createPager } from './pager.ts';
 import {
   AnswerSetsSchema,
@@ -51,6 +52,8 @@ import type { CallOptions, FlexClientOptions, FlexTarget, PageOptions, Pager } f
 
 export const DEFAULT_PAGE_SIZE = 50;
 const TEST_TIMEOUT_MS = 15_000;
+const BUSY_MESSAGE =
+  'Twilio says this account is busy right now: it has more requests in flight than Twilio allows at once (the account’s concurrency limit), perhaps from a sync or another app. Wait a moment, then test again.';
 
 export interface TestConnectionOptions {
   signal?: AbortSignal;
@@ -60,6 +63,8 @@ export interface TestConnectionOptions {
 export interface FlexClient {
   /** Where requests go: the Twilio host after region/edge, or the custom base URL; null when invalid. */
   readonly baseUrl: string | null;
+  /** Gates this client's requests (the account's concurrency limit); null when built without one. */
+  readonly limiter: RequestLimiter | null;
   /** One cheap UserRoles call, no retries. Never throws for the expected failures. */
   testConnection(options?: TestConnectionOptions): Promise<ConnectionTestResult>;
   pages<E extends ListEndpoint>(
@@ -97,7 +102,12 @@ export function createFlexClient(target: FlexTarget, options: FlexClientOptions 
     if (resolved instanceof FlexError) throw resolved;
     return resolved;
   };
-  const transport = createTransport({ username: target.username, password: target.password }, options);
+  const limiter = options.limiter === undefined ? createAdaptiveLimiter() : options.limiter;
+  const transport = createTransport(
+    { username: target.username, password: target.password },
+    options,
+    limiter,
+  );
   const prefetch = options.prefetch ?? true;
 
   function urlFor(path: string, query?: URLSearchParams): URL {
@@ -196,7 +206,8 @@ export function createFlexClient(target: FlexTarget, options: FlexClientOptions 
       }
       return {
         status: statusOf(error),
-        message: error.message,
+        // The client's message says it waited and retried, which this single attempt did not.
+        message: error.code === 'rate_limited' ? BUSY_MESSAGE : error.message,
         ms: error.code === 'timeout' ? elapsed : null,
       };
     }
@@ -204,6 +215,7 @@ export function createFlexClient(target: FlexTarget, options: FlexClientOptions 
 
   return {
     baseUrl: resolved instanceof FlexError ? null : resolved.base,
+    limiter,
     testConnection,
     pages,
     assessments: (filters, o) => pages('assessments', filters, o),

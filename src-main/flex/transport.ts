@@ -10,6 +10,7 @@ import {
   scrubCause,
   timeoutError,
 } from './errors.ts';
+import type { RequestLimiter, RequestOutcome } from './limiter.ts';
 import { DEFAULT_RETRY, parseRetryAfter, realSleep, withRetry } from './retry.ts';
 import type { FlexClientOptions, RetryPolicy } from './types.ts';
 
@@ -51,17 +52,22 @@ function pathOf(url: URL): string {
   return url.pathname + url.search;
 }
 
+/** Enough sockets for the sync's highest concurrency setting (SYNC_CONCURRENCY_MAX). */
+export const DEFAULT_CONNECTIONS = 32;
+
 /**
  * One keep-alive undici pool per client, GET with Basic auth, a per-attempt timeout combined with
- * the caller's signal, and retries on 429, 5xx, network errors and timeouts.
+ * the caller's signal, and retries on 429, 5xx, network errors and timeouts. With a limiter, every
+ * attempt holds one of its slots while it is on the wire (not while it backs off).
  */
 export function createTransport(
   credentials: { username: string; password: string },
   options: FlexClientOptions = {},
+  limiter: RequestLimiter | null = null,
 ): Transport {
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   const agent = new Agent({
-    connections: options.connections ?? 4,
+    connections: options.connections ?? DEFAULT_CONNECTIONS,
     pipelining: 1,
     keepAliveTimeout: 30_000,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
@@ -102,6 +108,22 @@ export function createTransport(
     caller: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<TextResponse> {
+    if (limiter === null) return send(url, caller, timeoutMs);
+    const slot = await limiter.acquire(caller);
+    let outcome: RequestOutcome = 'failed';
+    try {
+      const response = await send(url, caller, timeoutMs);
+      outcome = 'ok';
+      return response;
+    } catch (error) {
+      if (error instanceof FlexError && error.code === 'rate_limited') outcome = 'rate_limited';
+      throw error;
+    } finally {
+      slot.release(outcome);
+    }
+  }
+
+  async function send(url: URL, caller: AbortSignal | undefined, timeoutMs: number): Promise<TextResponse> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -1,3 +1,5 @@
+import type { RequestLimiter } from './limiter.ts';
+
 /** Who to talk to and as whom. One client (and one connection pool) per target account. */
 export interface FlexTarget {
   accountSid: string;
@@ -25,8 +27,13 @@ export interface RetryPolicy {
 export type Sleep = (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 
 export interface FlexClientOptions {
-  /** Sockets per origin in the client's keep-alive pool. Default 4. */
+  /** Sockets per origin in the client's keep-alive pool. Default 32 (the limiter decides how many are busy). */
   connections?: number;
+  /**
+   * Gates every HTTP attempt: the account's limit on concurrent requests. Default: a fresh
+   * `createAdaptiveLimiter()` for this client (one client per account); null: no gate.
+   */
+  limiter?: RequestLimiter | null;
   connectTimeoutMs?: number;
   /** Time from sending the request to the end of the response headers. */
   headersTimeoutMs?: number;

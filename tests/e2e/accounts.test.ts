@@ -109,6 +109,8 @@ describe.runIf(secretService)('accounts in Chromium (real keychain, simulator)',
     await page.getByTestId('remove-delete-data').check();
     await page.getByTestId('remove-confirm').click();
     await row('Support EU').waitFor({ state: 'detached' });
+    // The list changes on the accounts event, before the data folder is gone; the dialog closes on the answer.
+    await page.getByTestId('remove-confirm').waitFor({ state: 'detached' });
     expect(Object.keys(await profileIds())).toEqual(['Sales US']);
     expect(await stack.secrets.get(ids['Support EU']!)).toBeNull();
     expect(await stack.secrets.get(ids['Sales US']!)).toBe(US.apiKeys[0]!.secret);

@@ -14,11 +14,13 @@ const electron = vi.hoisted(() => {
     loaded: string[];
     sent: unknown[][];
   }> = [];
-  return { appHandlers, ipcHandlers, windows, quit: vi.fn(), lock: true };
+  return { appHandlers, ipcHandlers, windows, quit: vi.fn(), exit: vi.fn(), lock: true };
 });
 
 vi.mock('electron', () => {
+  let nextId = 1;
   const contents = () => ({
+    id: nextId++,
     sent: [] as unknown[][],
     session: {
       setPermissionRequestHandler() {},
@@ -27,6 +29,7 @@ vi.mock('electron', () => {
     },
     setWindowOpenHandler() {},
     on() {},
+    removeListener() {},
     getURL: () => '',
     send(...args: unknown[]) {
       this.sent.push(args);
@@ -45,6 +48,9 @@ vi.mock('electron', () => {
       electron.windows.push(this as never);
     }
     once() {}
+    isDestroyed() {
+      return false;
+    }
     loadFile(file: string) {
       this.loaded.push(file);
       return Promise.resolve();
@@ -64,7 +70,7 @@ vi.mock('electron', () => {
       getVersion: () => '9.8.7',
       on: (name: string, fn: (...args: unknown[]) => void) => electron.appHandlers.set(name, fn),
       quit: electron.quit,
-      exit: vi.fn(),
+      exit: electron.exit,
     },
     BrowserWindow,
     ipcMain: {
@@ -97,7 +103,11 @@ afterAll(async () => {
 });
 
 const rendererDir = join(import.meta.dirname, '../../src-main/../renderer');
-const trusted = { senderFrame: { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null } };
+const sender = { id: 99, on() {}, removeListener() {} };
+const trusted = {
+  senderFrame: { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null },
+  sender,
+};
 
 describe('Electron entry', () => {
   it('binds every contract channel', () => {
@@ -120,7 +130,7 @@ describe('Electron entry', () => {
   });
 
   it('refuses the dev server origin in a packaged app', async () => {
-    const dev = { senderFrame: { url: 'http://localhost:5173/', parent: null } };
+    const dev = { senderFrame: { url: 'http://localhost:5173/', parent: null }, sender };
     expect(await electron.ipcHandlers.get('qm:app.info')!(dev, undefined)).toMatchObject({
       ok: false,
       error: { code: 'forbidden_sender' },
@@ -132,8 +142,30 @@ describe('Electron entry', () => {
     expect(electron.windows[0]!.sent).toContainEqual(['qm:event:settings.changed', { theme: 'light' }]);
   });
 
-  it('unbinds IPC when the app quits', () => {
-    electron.appHandlers.get('will-quit')!();
+  it('answers the new channels through the real services (jobs, store)', async () => {
+    expect(await electron.ipcHandlers.get('qm:jobs.list')!(trusted, undefined)).toEqual({
+      ok: true,
+      data: [],
+    });
+    expect(
+      await electron.ipcHandlers.get('qm:store.overview')!(trusted, { profileId: 'nobody' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'profile_not_found' },
+    });
+  });
+
+  it('on quit: holds the quit once, unbinds IPC, awaits closing the services, then exits', async () => {
+    const quit = electron.appHandlers.get('before-quit')!;
+    const first = { preventDefault: vi.fn() };
+    quit(first);
+    expect(first.preventDefault).toHaveBeenCalledTimes(1);
     expect(electron.ipcHandlers.size).toBe(0);
+    expect(electron.exit).not.toHaveBeenCalled(); // not before the services closed
+    await vi.waitFor(() => expect(electron.exit).toHaveBeenCalledWith(0));
+    // app.exit() does not ask again, but a second quit request while closing must not be held twice.
+    const second = { preventDefault: vi.fn() };
+    quit(second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
   });
 });

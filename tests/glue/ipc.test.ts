@@ -1,5 +1,7 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import type { HandlerContext } from '../../src-main/handlers.ts';
 import { createSenderCheck, registerIpc } from '../../src-main/ipc.ts';
 import { listChannels } from '../../src-preload/contract.ts';
 
@@ -14,8 +16,18 @@ function fakeIpcMain() {
   };
 }
 
+/** A WebContents as far as IPC uses it: an id and the lifecycle events. */
+class FakeContents extends EventEmitter {
+  static next = 1;
+  id = FakeContents.next++;
+  navigate(details: { isMainFrame: boolean; isSameDocument: boolean }): void {
+    this.emit('did-start-navigation', { url: 'file:///x', frame: null, ...details });
+  }
+}
+
 const frame = (url: string, parent: unknown = null) => ({ url, parent }) as unknown as WebFrameMain;
-const event = (senderFrame: WebFrameMain | null) => ({ senderFrame }) as IpcMainInvokeEvent;
+const event = (senderFrame: WebFrameMain | null, sender = new FakeContents()) =>
+  ({ senderFrame, sender }) as unknown as IpcMainInvokeEvent;
 
 const check = createSenderCheck({
   devOrigin: null,
@@ -38,7 +50,10 @@ describe('ipc binding', () => {
     registerIpc(ipc, dispatch, check);
     const result = await ipc.handlers.get('qm:app.info')!(event(ours), undefined);
     expect(result).toEqual({ ok: true, data: 'v' });
-    expect(dispatch).toHaveBeenCalledWith('qm:app.info', undefined);
+    expect(dispatch).toHaveBeenCalledWith('qm:app.info', undefined, {
+      signal: expect.any(AbortSignal),
+      sender: expect.stringMatching(/^webContents:\d+$/),
+    });
   });
 
   it('rejects foreign senders without dispatching', async () => {
@@ -63,6 +78,75 @@ describe('ipc binding', () => {
       });
     }
     expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  describe('request signal', () => {
+    /** Binds IPC with a dispatch that records the context of every call. */
+    function bound() {
+      const ipc = fakeIpcMain();
+      const seen: HandlerContext[] = [];
+      const dispatch = vi.fn(async (_channel: string, _payload: unknown, ctx: HandlerContext) => {
+        seen.push(ctx);
+        return { ok: true as const, data: null };
+      });
+      const unbind = registerIpc(ipc, dispatch, check);
+      const call = (contents: FakeContents) =>
+        ipc.handlers.get('qm:store.overview')!(event(ours, contents), {});
+      return { call, seen, unbind };
+    }
+
+    it('is shared by the requests of one page and names its window', async () => {
+      const { call, seen } = bound();
+      const win = new FakeContents();
+      await call(win);
+      await call(win);
+      expect(seen[0]!.signal).toBe(seen[1]!.signal);
+      expect(seen[0]!.sender).toBe(`webContents:${win.id}`);
+      expect(seen[0]!.signal.aborted).toBe(false);
+    });
+
+    it('aborts when the page reloads or navigates, and the next page gets a fresh one', async () => {
+      const { call, seen } = bound();
+      const win = new FakeContents();
+      await call(win);
+      win.navigate({ isMainFrame: true, isSameDocument: true }); // a hash change keeps the page
+      win.navigate({ isMainFrame: false, isSameDocument: false }); // so does a sub-frame
+      expect(seen[0]!.signal.aborted).toBe(false);
+      win.navigate({ isMainFrame: true, isSameDocument: false });
+      expect(seen[0]!.signal.aborted).toBe(true);
+      await call(win);
+      expect(seen[1]!.signal.aborted).toBe(false);
+      expect(win.listenerCount('did-start-navigation')).toBe(1);
+    });
+
+    it('aborts when the window is destroyed or its renderer crashes, and only for that window', async () => {
+      const { call, seen } = bound();
+      const [a, b, c] = [new FakeContents(), new FakeContents(), new FakeContents()];
+      await call(a);
+      await call(b);
+      await call(c);
+      a.emit('destroyed');
+      b.emit('render-process-gone', {}, { reason: 'crashed' });
+      expect(seen.map((ctx) => ctx.signal.aborted)).toEqual([true, true, false]);
+      expect(a.listenerCount('destroyed')).toBe(0);
+    });
+
+    it('aborts every page when IPC is unbound (quit)', async () => {
+      const { call, seen, unbind } = bound();
+      const win = new FakeContents();
+      await call(win);
+      unbind();
+      expect(seen[0]!.signal.aborted).toBe(true);
+      expect(win.listenerCount('did-start-navigation')).toBe(0);
+    });
+
+    it('is not created for a refused sender', async () => {
+      const ipc = fakeIpcMain();
+      registerIpc(ipc, vi.fn(), check);
+      const win = new FakeContents();
+      await ipc.handlers.get('qm:app.info')!(event(frame('https://evil.example/'), win), undefined);
+      expect(win.listenerCount('destroyed')).toBe(0);
+    });
   });
 
   it('trusts the dev server origin only when one is configured', () => {

@@ -1,7 +1,8 @@
 /**
  * The real CLI in subprocesses, with real keytar on a private Secret Service and a tiny loopback
  * Flex stand-in that checks the Basic credentials: add, list, switch, test, remove — and no secret
- * anywhere but the keychain and the wire to 127.0.0.1.
+ * anywhere but the keychain and the wire to 127.0.0.1. Then a sync of a stored account, its secret
+ * read from the keychain, against the simulator.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountsState } from '../../src-preload/contract.ts';
 import { findLeaks, KEY_A, leakForms, SID_A, SID_B } from '../support/accounts-fixture.ts';
+import { startSimulator } from '../simulator/index.ts';
 import { secretServiceOrSkip } from '../support/keychain-gate.ts';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -56,7 +58,7 @@ describe.skipIf(!secretService)('accounts CLI with a real keychain', () => {
     return new Promise((resolve) => {
       const child = execFile(
         process.execPath,
-        ['src-main/cli.ts', ...args],
+        ['src-main/cli/index.ts', ...args],
         {
           cwd: REPO,
           timeout: 20_000,
@@ -138,5 +140,39 @@ describe.skipIf(!secretService)('accounts CLI with a real keychain', () => {
     const forms = [...leakForms(TOKEN, SID_A), ...leakForms(KEY_SECRET, KEY_A)];
     expect(await findLeaks(dir, forms)).toEqual([]);
     for (const text of outputs) for (const form of forms) expect(text).not.toContain(form);
+  });
+
+  it('syncs a stored account with its secret from the keychain', async () => {
+    const sim = await startSimulator({ seed: 3, assessments: 300 });
+    try {
+      const [account] = sim.accounts;
+      const add = await cli(
+        ['accounts', 'add', '--label', 'Sim', '--account-sid', account!.accountSid, '--base-url', sim.url],
+        account!.authToken,
+      );
+      expect(add.code).toBe(0);
+      const segments = sim.data.segmentIds().slice(0, 3);
+      const count = (f: (s: string) => number) => segments.reduce((n, s) => n + f(s), 0);
+      const sync = await cli([
+        'sync',
+        '--profile',
+        'sim',
+        ...segments.flatMap((s) => ['--segment', s]),
+        '--json',
+      ]);
+      expect(sync.code).toBe(0);
+      expect(JSON.parse(sync.stdout).result).toMatchObject({
+        segments: 3,
+        assessments: count((segmentId) => sim.data.countAssessments({ segmentId })),
+        comments: count((segmentId) => sim.data.countComments({ segmentId })),
+        failures: [],
+      });
+      expect(sim.log.every((entry) => entry.authOk)).toBe(true);
+      expect((await cli(['accounts', 'remove', 'Sim', '--delete-data'])).code).toBe(0);
+      for (const text of outputs) expect(text).not.toContain(account!.authToken);
+      expect(await findLeaks(dir, leakForms(account!.authToken))).toEqual([]);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -99,6 +99,33 @@ describe.skipIf(!secretService)('keytar on a private Secret Service', () => {
     expect(await keytar.getPassword(service, b.id)).toBeNull();
   });
 
+  it('keeps both keychain entries when two services on one folder add an account each', async () => {
+    const other = await createAccountsService(fx.deps());
+    try {
+      expect((await other.list()).profiles).toEqual([]); // its view, stale after the next add
+      const a = await accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false });
+      const b = await other.add({
+        profile: profile({ label: 'Sales', accountSid: SID_B }),
+        secret: TOKEN_2,
+        sessionOnly: false,
+      });
+      await accounts.use({ id: a.id });
+      const state = await accounts.list();
+      expect(state.profiles.map((p) => [p.id, p.hasSecret])).toEqual([
+        [a.id, true],
+        [b.id, true],
+      ]);
+      expect(await keytar.getPassword(service, a.id)).toBe(TOKEN);
+      expect(await keytar.getPassword(service, b.id)).toBe(TOKEN_2);
+      await other.remove({ id: a.id, deleteData: true });
+      expect(await keytar.getPassword(service, a.id)).toBeNull();
+      expect((await accounts.list()).profiles.map((p) => p.id)).toEqual([b.id]);
+      expect((await accounts.target(b.id)).password).toBe(TOKEN_2);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('leaks no secret into files, events or console output over a full cycle', async () => {
     const logged: string[] = [];
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>

@@ -106,7 +106,7 @@ describe('no reachable Secret Service', () => {
     };
     const add = await run(
       process.execPath,
-      ['src-main/cli.ts', 'accounts', 'add', '--label', 'X', '--account-sid', SID_A],
+      ['src-main/cli/index.ts', 'accounts', 'add', '--label', 'X', '--account-sid', SID_A],
       env,
       `${SECRET}\n`,
     );
@@ -114,7 +114,7 @@ describe('no reachable Secret Service', () => {
     expect(add.stderr).toMatch(/^Error: QM Desk cannot reach D-Bus/);
     expect(add.stderr).toMatch(/TWILIO_ACCOUNT_SID/);
     expect(add.stdout + add.stderr).not.toContain(SECRET);
-    const list = await run(process.execPath, ['src-main/cli.ts', 'accounts', 'list', '--json'], env);
+    const list = await run(process.execPath, ['src-main/cli/index.ts', 'accounts', 'list', '--json'], env);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toMatchObject({
       profiles: [],

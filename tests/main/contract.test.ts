@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHANNEL_PREFIX,
+  ERROR_CODES,
+  EVENTS,
   EVENT_NAMES,
   ProfileInputSchema,
   contract,
@@ -22,7 +24,42 @@ describe('contract', () => {
       'qm:accounts.use',
       'qm:accounts.test',
       'qm:accounts.testDraft',
+      'qm:jobs.list',
+      'qm:jobs.cancel',
+      'qm:sync.start',
+      'qm:store.overview',
+      'qm:store.segments',
+      'qm:store.agents',
+      'qm:store.assessments',
+      'qm:store.comments',
+      'qm:store.distinct',
     ]);
+  });
+
+  it('lists every event of the EVENTS table, and only those', () => {
+    expect([...EVENT_NAMES].sort()).toEqual(Object.keys(EVENTS).sort());
+    expect(EVENT_NAMES).toEqual(
+      expect.arrayContaining([
+        'accounts.changed',
+        'accounts.switched',
+        'settings.changed',
+        'jobs.progress',
+        'jobs.done',
+      ]),
+    );
+    expect(new Set(EVENT_NAMES).size).toBe(EVENT_NAMES.length);
+  });
+
+  it('keeps error codes unique', () => {
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+  });
+
+  it('names the profile in every store request', () => {
+    for (const { ns, name, request } of listChannels().filter((c) => c.ns === 'store')) {
+      const missing = request.safeParse({});
+      expect(missing.success, name).toBe(false);
+      expect(JSON.stringify(missing.error?.issues), `${ns}: profileId`).toContain('profileId');
+    }
   });
 
   it('puts every channel and event under one prefix', () => {

@@ -1,11 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createDispatch } from '../../src-main/dispatch.ts';
 import { AppError } from '../../src-main/errors.ts';
-import type { Handlers } from '../../src-main/handlers.ts';
+import type { HandlerContext, Handlers } from '../../src-main/handlers.ts';
 
 function fakeHandlers(overrides: Partial<Handlers['accounts']> = {}): Handlers {
   const unexpected = () => Promise.reject(new Error('not used in this test'));
   return {
+    jobs: { list: vi.fn(unexpected), cancel: vi.fn(unexpected) },
+    sync: { start: vi.fn(unexpected) },
+    store: {
+      overview: vi.fn(unexpected),
+      segments: vi.fn(unexpected),
+      agents: vi.fn(unexpected),
+      assessments: vi.fn(unexpected),
+      comments: vi.fn(unexpected),
+      distinct: vi.fn(unexpected),
+    },
     app: { info: vi.fn(unexpected), openDataFolder: vi.fn(unexpected) },
     settings: { get: vi.fn(async () => ({ theme: 'dark' as const })), update: vi.fn(unexpected) },
     accounts: {
@@ -30,10 +40,12 @@ const profile = {
   baseUrl: null,
 };
 
+const ctx: HandlerContext = { signal: new AbortController().signal, sender: 'test' };
+
 describe('dispatch', () => {
   it('returns the handler result in an ok envelope', async () => {
     const dispatch = createDispatch(fakeHandlers());
-    await expect(dispatch('qm:settings.get', undefined)).resolves.toEqual({
+    await expect(dispatch('qm:settings.get', undefined, ctx)).resolves.toEqual({
       ok: true,
       data: { theme: 'dark' },
     });
@@ -42,22 +54,72 @@ describe('dispatch', () => {
   it('passes the parsed request (defaults applied) to the handler', async () => {
     const add = vi.fn(async () => ({}) as never);
     const dispatch = createDispatch(fakeHandlers({ add }));
-    const result = await dispatch('qm:accounts.add', { profile, secret: 's3cr3t' });
+    const result = await dispatch('qm:accounts.add', { profile, secret: 's3cr3t' }, ctx);
     expect(result.ok).toBe(true);
-    expect(add).toHaveBeenCalledWith({
-      profile: { ...profile, color: '#3b82f6' },
-      secret: 's3cr3t',
-      sessionOnly: false,
+    expect(add).toHaveBeenCalledWith(
+      {
+        profile: { ...profile, color: '#3b82f6' },
+        secret: 's3cr3t',
+        sessionOnly: false,
+      },
+      ctx,
+    );
+  });
+
+  it('hands the caller context (signal, sender) to the handler', async () => {
+    const dispatch = createDispatch({
+      ...fakeHandlers(),
+      sync: {
+        start: vi.fn(async (_request, context: HandlerContext) => {
+          expect(context.signal.aborted).toBe(false);
+          return { jobId: context.sender } as never;
+        }),
+      },
     });
+    const controller = new AbortController();
+    const result = await dispatch(
+      'qm:sync.start',
+      { profileId: 'p1', target: { segments: ['s1'] } },
+      { signal: controller.signal, sender: 'webContents:7' },
+    );
+    expect(result).toEqual({ ok: true, data: { jobId: 'webContents:7' } });
+  });
+
+  it('applies the sync defaults and refuses an empty target', async () => {
+    const start = vi.fn(async () => ({}) as never);
+    const dispatch = createDispatch({ ...fakeHandlers(), sync: { start } });
+    await dispatch('qm:sync.start', { profileId: 'p1', target: { segments: [' s1 '] } }, ctx);
+    expect(start).toHaveBeenCalledWith(
+      {
+        profileId: 'p1',
+        target: {
+          segments: ['s1'],
+          agents: [],
+          reservations: [],
+          conversations: [],
+          all: false,
+          stored: false,
+        },
+        options: { concurrency: 8, pageSize: 1000 },
+      },
+      ctx,
+    );
+    const empty = await dispatch('qm:sync.start', { profileId: 'p1', target: {} }, ctx);
+    expect(empty).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(start).toHaveBeenCalledTimes(1);
   });
 
   it('turns a bad payload into invalid_request without calling the handler', async () => {
     const add = vi.fn(async () => ({}) as never);
     const dispatch = createDispatch(fakeHandlers({ add }));
-    const result = await dispatch('qm:accounts.add', {
-      profile: { ...profile, accountSid: 'nope' },
-      secret: '',
-    });
+    const result = await dispatch(
+      'qm:accounts.add',
+      {
+        profile: { ...profile, accountSid: 'nope' },
+        secret: '',
+      },
+      ctx,
+    );
     expect(add).not.toHaveBeenCalled();
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     if (!result.ok) {
@@ -67,7 +129,7 @@ describe('dispatch', () => {
   });
 
   it('answers an unknown channel with a typed error', async () => {
-    const result = await createDispatch(fakeHandlers())('qm:fs.readFile', { path: '/etc/passwd' });
+    const result = await createDispatch(fakeHandlers())('qm:fs.readFile', { path: '/etc/passwd' }, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
   });
 
@@ -79,11 +141,11 @@ describe('dispatch', () => {
       throw new Error('ECONNRESET at /home/me/secret/path');
     });
     const dispatch = createDispatch(fakeHandlers({ use, test }));
-    expect(await dispatch('qm:accounts.use', { id: 'abc' })).toEqual({
+    expect(await dispatch('qm:accounts.use', { id: 'abc' }, ctx)).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'That account no longer exists.' },
     });
-    const hidden = await dispatch('qm:accounts.test', { id: 'abc' });
+    const hidden = await dispatch('qm:accounts.test', { id: 'abc' }, ctx);
     expect(hidden).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(hidden)).not.toContain('secret/path');
   });

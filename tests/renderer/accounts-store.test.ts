@@ -96,7 +96,7 @@ describe('accounts store', () => {
   });
 
   it('keeps the load error to show it', async () => {
-    fake.api.accounts.list.mockResolvedValueOnce(fail('io', 'The profiles file is locked.'));
+    fake.api.accounts.list.mockResolvedValueOnce(fail('profiles_locked', 'The profiles file is locked.'));
     const store = useAccountsStore();
     await store.start();
     expect(store.loaded).toBe(false);

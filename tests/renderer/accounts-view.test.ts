@@ -136,7 +136,7 @@ describe('account form', () => {
 
   it('shows a server error inline and keeps the form open', async () => {
     fake.api.accounts.add.mockResolvedValueOnce(
-      fail('duplicate', 'An account with this SID and label exists.'),
+      fail('duplicate_label', 'An account with this SID and label exists.'),
     );
     await wrapper!.find('[data-testid="account-add"]').trigger('click');
     await flushPromises();

@@ -82,7 +82,7 @@ describe('theme store', () => {
   it('goes back to the previous theme and shows a toast when saving fails', async () => {
     fakeDarkQuery(false);
     fake = createFakeQm({ settings: { theme: 'light' } }).install();
-    fake.api.settings.update.mockResolvedValueOnce(fail('io', 'QM Desk could not save settings.'));
+    fake.api.settings.update.mockResolvedValueOnce(fail('internal', 'QM Desk could not save settings.'));
     const theme = useThemeStore();
     await theme.start();
     await theme.setTheme('dark');

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAccount } from './index.ts';
+import { createDataset, defaultAccount } from './index.ts';
 import { basicAuth } from './testkit.ts';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -66,6 +66,10 @@ describe('cli', () => {
     [['--account-sid', 'ACnope', '--auth-token', 't'], /--account-sid must be AC followed by 32 hex digits/],
     [['--api-key-sid', `SK${'a'.repeat(32)}`, '--api-key-secret', ''], /--api-key-secret must not be empty/],
     [['extra'], /unexpected argument 'extra'/],
+    [['--max-concurrent', '0'], /--max-concurrent must be at least 1/],
+    [['--max-concurrent', 'many'], /--max-concurrent must be an integer/],
+    [['--percentage-mismatch-share', '1.5'], /--percentage-mismatch-share must be a number from 0 to 1/],
+    [['--percentage-mismatch-share=-0.1'], /--percentage-mismatch-share must be a number from 0 to 1/],
   ])('refuses %j with a message and exit code 2', async (args, message) => {
     const r = run(args);
     expect(await r.exit).toBe(2);
@@ -84,6 +88,54 @@ describe('cli', () => {
     expect(r.stdout()).toContain(key?.sid);
     expect(await assessmentsTotal(url, basicAuth(account.accountSid, account.authToken))).toBe(120);
     expect(await assessmentsTotal(url, basicAuth(key?.sid ?? '', key?.secret ?? ''))).toBe(120);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toBe(0);
+  });
+
+  it('--max-concurrent refuses what is beyond the limit; --percentage-mismatch-share moves percentages', async () => {
+    const r = run([
+      '--port',
+      '0',
+      '--seed',
+      '4',
+      '--assessments',
+      '200',
+      '--max-concurrent',
+      '1',
+      '--latency-ms',
+      '300',
+      '--percentage-mismatch-share',
+      '1',
+    ]);
+    await waitFor(() => /Concurrency: +1 requests per account/.test(r.stdout()), 'the banner');
+    const url = /listening on (http:\/\/\S+)/.exec(r.stdout())?.[1] ?? '';
+    const account = defaultAccount(4);
+    const auth = basicAuth(account.accountSid, account.authToken);
+    const statuses = await Promise.all(
+      [0, 1].map(async () => {
+        const response = await fetch(`${url}/v1/Insights/UserRoles`, {
+          headers: { authorization: auth },
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    expect(statuses.sort()).toEqual([200, 429]);
+    const response = await fetch(`${url}/v1/Insights/Segments?PageSize=1000`, {
+      headers: { authorization: auth },
+      signal: AbortSignal.timeout(10_000),
+    });
+    const { segments } = (await response.json()) as { segments: { segment_id: string }[] };
+    const expected = createDataset({
+      seed: 4,
+      accountSid: account.accountSid,
+      assessments: 200,
+      origin: url,
+      percentageMismatchShare: 1,
+    });
+    expect(segments).toEqual(expected.segments());
+    expect(expected.percentageMismatchSegmentIds().length).toBeGreaterThan(0);
     r.child.kill('SIGTERM');
     expect(await r.exit).toBe(0);
   });

@@ -17,6 +17,10 @@ Options:
   --assessments <n>        assessments in the account (default 1000)
   --comments <n>           comments in the account (default assessments / 4)
   --latency-ms <n>         delay added before every response (default 0)
+  --max-concurrent <n>     answer 429 (20429) to an account's requests beyond n in flight (default: no limit)
+  --percentage-mismatch-share <x>
+                           share 0..1 of scored segments whose assessment_percentage
+                           disagrees with the formula (default 0.05)
   --account-sid <AC…>      account SID to accept (with --auth-token)
   --auth-token <token>     auth token to accept (with --account-sid)
   --api-key-sid <SK…>      API key SID to accept (with --api-key-secret)
@@ -36,6 +40,22 @@ function integer(name: string, value: string | undefined, fallback: number, max:
   return Number(value);
 }
 
+function share(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || n > 1) {
+    throw new UsageError(`--${name} must be a number from 0 to 1, got '${value}'`);
+  }
+  return n;
+}
+
+function maxConcurrent(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = integer('max-concurrent', value, 0, 100_000);
+  if (n < 1) throw new UsageError(`--max-concurrent must be at least 1, got '${value}'`);
+  return n;
+}
+
 function pair(a: string, b: string, values: Record<string, unknown>): boolean {
   const hasA = values[a] !== undefined;
   if (hasA !== (values[b] !== undefined)) throw new UsageError(`--${a} and --${b} must be given together`);
@@ -53,6 +73,8 @@ function parse(argv: string[]) {
       assessments: { type: 'string' },
       comments: { type: 'string' },
       'latency-ms': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'percentage-mismatch-share': { type: 'string' },
       'account-sid': { type: 'string' },
       'auth-token': { type: 'string' },
       'api-key-sid': { type: 'string' },
@@ -94,6 +116,8 @@ function parse(argv: string[]) {
       assessments,
       comments: integer('comments', values.comments, Math.floor(assessments / 4), 100_000_000),
       latencyMs: integer('latency-ms', values['latency-ms'], 0, 3_600_000),
+      maxConcurrent: maxConcurrent(values['max-concurrent']),
+      percentageMismatchShare: share('percentage-mismatch-share', values['percentage-mismatch-share']),
       accounts: [account],
     },
   };
@@ -131,6 +155,9 @@ async function main(): Promise<void> {
       console.log(`  API Key secret: ${args.givenSecret ? '(as given)' : key.secret}`);
     }
     if (account.insightsAccess === false) console.log('  Insights access: none (every endpoint answers 403)');
+    if (args.options.maxConcurrent !== undefined) {
+      console.log(`  Concurrency:    ${args.options.maxConcurrent} requests per account, 429 beyond`);
+    }
   }
   const stop = () => {
     sim.close().then(

@@ -212,20 +212,48 @@ describe('content', () => {
     expect(naCount).toBeGreaterThan(0);
     expect(new Set(assessments.map((a) => a.weight)).size).toBeGreaterThan(2);
 
-    // Segment assessment_percentage = weighted mean score over its non-N/A answers.
+    // Segments report one assessment_percentage per assessment (records sharing segment,
+    // questionnaire and assessor), in list order: the formula, except on the mismatched segments.
     const score = new Map(answerSets.answer_sets.flatMap((s) => s.answers.map((x) => [x.id, x.score])));
-    for (const segment of sim.data.segments({}, { limit: 60 })) {
-      const mine = assessments.filter((a) => a.segment_id === segment.segment_id && a.answer_id !== na.id);
-      const weights = mine.reduce((sum, a) => sum + Number(a.weight), 0);
-      const expected =
-        weights === 0
-          ? null
-          : Math.round(
-              (mine.reduce((s, a) => s + Number(a.weight) * (score.get(a.answer_id) ?? NaN), 0) / weights) *
-                100,
-            ) / 100;
-      expect(segment.assessment_percentage[0]).toBe(expected);
+    const maxOf = new Map(
+      questions.map((q) => [q.question_sid, Math.max(...q.answer_set.answers.map((x) => x.score))]),
+    );
+    const groups = new Map<string, { key: string; got: number; max: number }[]>();
+    for (const a of assessments) {
+      const key = `${a.assessment.questionnaire.questionnaire_sid} ${a.user_name} ${a.user_email}`;
+      const list = groups.get(a.segment_id) ?? [];
+      groups.set(a.segment_id, list);
+      if (list.at(-1)?.key !== key) list.push({ key, got: 0, max: 0 });
+      const group = list.at(-1)!;
+      if (a.answer_id === na.id) continue;
+      group.got += Number(a.weight) * (score.get(a.answer_id) ?? NaN);
+      group.max += Number(a.weight) * (maxOf.get(a.assessment.questionnaire.question.question_sid) ?? NaN);
     }
+    const mismatched = new Set(sim.data.percentageMismatchSegmentIds());
+    expect(mismatched.size).toBeGreaterThan(0);
+    const segments = (await collect(sim, '/v1/Insights/Segments?PageSize=1000'))
+      .items as unknown as SegmentRecord[];
+    let multi = 0;
+    for (const segment of segments) {
+      const mine = groups.get(segment.segment_id) ?? [];
+      if (mine.length > 1) multi++;
+      const expected = mine.map((g) => (g.max === 0 ? null : (g.got / g.max) * 100));
+      if (mine.length === 0) {
+        expect(segment.assessment_percentage).toEqual([null]);
+        expect(segment.assessment_type).toEqual([null]);
+        continue;
+      }
+      expect(segment.assessment_percentage).toHaveLength(expected.length);
+      expect(segment.assessment_type).toHaveLength(expected.length);
+      segment.assessment_percentage.forEach((reported, k) => {
+        const formula = expected[k] ?? null;
+        if (formula === null) return expect(reported).toBeNull();
+        const off = Math.abs((reported ?? NaN) - formula);
+        if (mismatched.has(segment.segment_id)) expect(off).toBeGreaterThanOrEqual(2.99);
+        else expect(off).toBeLessThanOrEqual(0.005 + 1e-9); // rounded to 2 decimals
+      });
+    }
+    expect(multi).toBeGreaterThan(0);
   });
 
   it('comment text has quotes, commas, newlines, non-Latin script and emoji; categories come from CommentTags', async () => {

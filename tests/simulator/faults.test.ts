@@ -208,12 +208,40 @@ describe('times, match, skip', () => {
     ]);
   });
 
+  it('match on SegmentId= fails every request about one segment, every page, until cleared', async () => {
+    const [target = '', other = ''] = sim.data
+      .segmentIds()
+      .filter((id) => sim.data.countAssessments({ segmentId: id }) > 2);
+    sim.fault({ kind: 'server_error', status: 503, match: `SegmentId=${target}`, times: Infinity });
+    const paths = (id: string) => [
+      `${ASSESSMENTS}?SegmentId=${id}&PageSize=1`,
+      `${ASSESSMENTS}?PageSize=1&SegmentId=${id}`,
+      `${COMMENTS}?SegmentId=${id}`,
+      `/v1/Insights/Segments?SegmentId=${id}`,
+      `/v1/Insights/Conversations?SegmentId=${id}`,
+    ];
+    for (const path of paths(other)) expect((await get(sim, path)).status, path).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      for (const path of paths(target)) expect((await get(sim, path)).status, path).toBe(503);
+    }
+    // A next page of the segment (its URL keeps the filter) fails as well.
+    sim.clearFaults();
+    const firstPage = await get(sim, `${ASSESSMENTS}?SegmentId=${target}&PageSize=1`);
+    const next = meta(firstPage).next_page_url ?? '';
+    sim.fault({ kind: 'server_error', match: `SegmentId=${target}`, times: Infinity });
+    expect((await get(sim, next)).status).toBe(500);
+    sim.clearFaults();
+    expect((await get(sim, next)).status).toBe(200);
+  });
+
   it('clearFaults() drops queued faults; invalid specs are refused', async () => {
     sim.fault({ kind: 'server_error', times: 5 });
     sim.clearFaults();
     expect((await get(sim, '/v1/Insights/UserRoles')).status).toBe(200);
     const bad: unknown[] = [
       { kind: 'server_error', times: 0 },
+      { kind: 'server_error', times: Number.NaN },
+      { kind: 'server_error', times: -Infinity },
       { kind: 'server_error', skip: -1 },
       { kind: 'server_error', status: 418 },
       { kind: 'slow_headers' },

@@ -29,8 +29,8 @@ export class FaultQueue {
   add(spec: FaultSpec): void {
     const { times = 1, match = '', skip = 0, ...fault } = spec;
     if (!KINDS.has(fault.kind)) throw new TypeError(`unknown fault kind '${String(fault.kind)}'`);
-    if (!isCount(times, 1))
-      throw new TypeError(`fault 'times' must be an integer >= 1, got ${String(times)}`);
+    if (!isCount(times, 1) && times !== Infinity)
+      throw new TypeError(`fault 'times' must be an integer >= 1 or Infinity, got ${String(times)}`);
     if (!isCount(skip, 0)) throw new TypeError(`fault 'skip' must be an integer >= 0, got ${String(skip)}`);
     if (fault.kind === 'slow_headers' && !isCount(fault.delayMs, 0)) {
       throw new TypeError('slow_headers needs delayMs, an integer >= 0');

@@ -238,6 +238,7 @@ describe('request log, latency, reset, close', () => {
       authSent: true,
       authOk: true,
       accountSid: first(sim).accountSid,
+      inFlight: 0,
       status: 200,
       startedAt: expect.any(Number),
       ms: expect.any(Number),

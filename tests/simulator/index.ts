@@ -7,16 +7,36 @@
 //   sim.log                                     // every request, newest last
 //   await sim.close();
 //
-// Data (see dataset.ts, SimDataset): deterministic per (seed, account SID); same seed and Host
-// header give byte-identical responses. `assessments: N` means the unfiltered Assessments list has
-// exactly N records. Segments own contiguous ranges of assessments (about 1 in 11 segments has
-// none); comments (default N/4) are spread evenly over the assessments, each with its own FM sid.
-// Records carry `url`s on the origin the request was made to (its Host header).
+// Data: made by src-main/demo/dataset.ts (createDataset, also exported here), the generator the
+// app's demo workspace uses; the endpoints, paging and error bodies are src-main/demo/api/, which the
+// demo workspace also answers in-process (src-main/demo/dispatcher.ts). This folder adds only the
+// HTTP server, auth, latency, concurrency limit, faults and the request log.
+// Deterministic per (seed, account SID): same seed and Host header give byte-identical bodies.
+// - `assessments: N` means the unfiltered Assessments list has exactly N records (one per answered
+//   question). Segments own contiguous ranges of records; about 1 in 11 segments has none.
+// - An assessment (ARCHITECTURE "Scores") is the records sharing segment, questionnaire and assessor
+//   (user_name/user_email): one questionnaire per segment, every question answered in questionnaire
+//   order, assessments of a segment one after another. About 1 in 10 assessed segments has two or
+//   three assessments by different assessors, with realistic disagreement (mostly the same answer,
+//   about a quarter one step off, a few at the opposite end) and a per-assessor leniency
+//   (assessors()). Only the list's very last assessment may be cut short, so the total is exactly N.
+// - Segments' assessment_type / assessment_percentage have one entry per assessment, in list order
+//   ([null] / [null] when unassessed). A percentage is the app's formula,
+//   Σ(answer score × weight) / Σ(max score of the answer set × weight) × 100 over non-N/A answers,
+//   rounded to 2 decimals (null if every answer was N/A) — except on a deterministic share of scored
+//   segments (`percentageMismatchShare`, default 0.05), where every entry is 3..20 points off:
+//   percentageMismatchSegmentIds() names them.
+// - Comments (default N/4) are spread evenly over the records, each with its own FM sid, carrying
+//   the assessor of the record they follow. Dates are spread over 2024, in segment list order.
+// - Records carry `url`s on the origin the request was made to (its Host header).
 //
 // SimDataset (sim.data, sim.dataFor(sid)) lets tests compute expectations instead of hard-coding:
 // segmentIds(), segmentIdAt(i), segmentCount, agentIds(), agents(), agentIdOf(segmentId),
-// reservationIdsOf(segmentId) (one WR… each), categorySids(), countAssessments({segmentId?}),
-// countComments({segmentId?, agentId?}), countSegments({segmentId?, reservationIds?}),
+// segmentIdsOfAgent(agentId), reservationIdsOf(segmentId) (one WR… each), categorySids(),
+// countAssessments({segmentId?}), countComments({segmentId?, agentId?}),
+// countSegments({segmentId?, reservationIds?}), assessmentGroupCount (assessments as groups),
+// assessors(), assessorsOf(segmentId), assessmentsOf(segmentId) (each with its records' range,
+// formula score and reported percentage), multiAssessorSegmentIds(), percentageMismatchSegmentIds(),
 // assessment(i) / comment(i) / segment(i) by unfiltered index, and the lists exactly as served:
 // assessments(filter?, {offset?, limit?, origin?}), comments(…), segments(…), conversations(…),
 // questionnaires({includeInactive?}), categories(), questions({categorySids?}), answerSets(),
@@ -26,7 +46,16 @@
 // credentials), 403/20403 (account has insightsAccess: false), 404/20404 (unknown path),
 // 405/20004 (not GET), 400/20001 (PageSize outside 1..1000, non-integer Page/PageSize, bad
 // CategorySid/ReservationId pattern, IncludeInactive not true/false, invalid, tampered or
-// foreign PageToken), 429/20429 and 5xx from faults.
+// foreign PageToken), 429/20429 from `maxConcurrent` and faults, 5xx from faults.
+//
+// Concurrency (`maxConcurrent: n`, CLI --max-concurrent): an authenticated request that arrives
+// while n of the same account's requests are in flight (arrived, response not yet finished or
+// abandoned) is refused at once with 429/20429 'Too Many Requests' — after the configured latency,
+// without Retry-After, without taking a fault, and without counting as in flight itself. With the
+// option set, every authenticated response carries `Twilio-Concurrent-Requests` (the account's
+// requests in flight, this one included if accepted). Each log entry's `inFlight` is the account's
+// count when it arrived (not counting itself), so `log.filter((e) => e.status === 429)` counts
+// refusals and `max(inFlight) + 1` over accepted entries is the peak concurrency.
 //
 // Paging: PageSize default 50. next_page_url = same filters + PageSize + Page=p+1 + PageToken
 // (base64url JSON: next offset, a hash of account/path/filters, a checksum); null on the last page.
@@ -35,7 +64,11 @@
 // Faults (`fault(spec)`): `match` is a substring of the request's path + '?' + query string (the
 // '?' is always there, so 'Assessments?' matches the assessments list, with or without a query,
 // but not Assessments/Comments); the fault lets `skip` matching requests through first,
-// then `times` (default 1) of them; at most one fault per request, first queued first:
+// then `times` (default 1; Infinity: until clearFaults/reset) of them; at most one fault per
+// request, first queued first. `match: 'SegmentId=<id>'` hits every request about that one segment
+// (Assessments, Comments, Segments, Conversations, every page: next URLs keep the filter);
+// `Assessments?SegmentId=<id>` only its assessments when the client puts SegmentId first (next
+// URLs always do). Kinds:
 // - rate_limit: 429, code 20429, `Retry-After: <n>` only when retryAfterSeconds is a number;
 // - server_error: 500 (default) / 502 / 504 with code 20500, 503 with code 20503;
 // - reset_mid_body: status line, headers (full Content-Length) and half the body, then the socket is destroyed;
@@ -44,13 +77,14 @@
 // - wrong_meta_key: meta.key names another list ('comments', or 'assessments' on the comments list);
 // - empty_page_with_next: the list is [] and next_page_url is Page p+1 at the SAME offset, so a
 //   client that follows it still gets every record once;
+// - stuck_page: the same records again, next_page_url at the same offset (it never advances);
 // - repeat_next_url: next_page_url is exactly the URL that was requested (origin + request target);
 // - foreign_next_url: next_page_url (or, on the last page, a same-offset next URL) on `origin`,
 //   default 'http://127.0.0.2:<port>'.
 // Transport faults (the first four) apply to any matching request; malformed_json to a matching
-// 200; the last four only to a matching 200 list response (not AnswerSets/CommentTags/UserRoles).
+// 200; the last five only to a matching 200 list response (not AnswerSets/CommentTags/UserRoles).
 
-import type { SimDataset } from './dataset.ts';
+import type { SimDataset } from '../../src-main/demo/dataset.ts';
 
 export type {
   AnswerSetsRecord,
@@ -71,11 +105,16 @@ export type {
   SegmentFilter,
   SegmentRecord,
   SimAgent,
+  SimAssessment,
+  SimAssessor,
   SimDataset,
   UserRolesRecord,
-} from './dataset.ts';
-export type { TwilioErrorBody } from './errors.ts';
-export { defaultAccount, startSimulator } from './server.ts';
+} from '../../src-main/demo/dataset.ts';
+export type { TwilioErrorBody } from '../../src-main/demo/api/errors.ts';
+export { createDataset, DEFAULT_PERCENTAGE_MISMATCH_SHARE } from '../../src-main/demo/dataset.ts';
+export type { DatasetOptions } from '../../src-main/demo/dataset.ts';
+export { defaultAccount } from '../../src-main/demo/account.ts';
+export { startSimulator } from './server.ts';
 
 export interface SimApiKey {
   sid: string;
@@ -95,6 +134,8 @@ export interface SimulatorOptions {
   comments?: number; // default Math.floor(assessments / 4)
   accounts?: SimAccount[]; // default: one deterministic account from the seed, with one API key
   latencyMs?: number; // default 0, added before every response
+  maxConcurrent?: number; // default: no limit; beyond it, an account's requests get 429 (see above)
+  percentageMismatchShare?: number; // 0..1, default 0.05: scored segments whose percentage disagrees
 }
 export type Fault =
   | { kind: 'rate_limit'; retryAfterSeconds?: number | null }
@@ -116,6 +157,8 @@ export interface RequestLogEntry {
   authSent: boolean;
   authOk: boolean;
   accountSid: string | null;
+  /** The account's requests in flight when this one arrived, not counting itself (0 if unauthenticated). */
+  inFlight: number;
   status: number;
   startedAt: number;
   ms: number;

@@ -41,6 +41,11 @@ const TARGETS: [string, string, (d: Data) => string][] = [
   ['segments', '/v1/Insights/Segments', () => ''],
   ['segments by id', '/v1/Insights/Segments', (d) => `?SegmentId=${segmentOf(d)}`],
   [
+    'segments, one assessed by several',
+    '/v1/Insights/Segments',
+    (d) => `?SegmentId=${d.multiAssessorSegmentIds()[0]}`,
+  ],
+  [
     'segments by reservations',
     '/v1/Insights/Segments',
     (d) => `?ReservationId=${d.reservationIdsOf(segmentOf(d))[0]}&ReservationId=WR${'0'.repeat(32)}`,

@@ -3,33 +3,15 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { createDataset } from './dataset.ts';
-import type { SimDataset } from './dataset.ts';
-import { errors } from './errors.ts';
+import { defaultAccount } from '../../src-main/demo/account.ts';
+import { errors } from '../../src-main/demo/api/errors.ts';
+import { Paging } from '../../src-main/demo/api/paging.ts';
+import { isKnownPath, serve } from '../../src-main/demo/api/routes.ts';
+import type { Outcome } from '../../src-main/demo/api/routes.ts';
+import { createDataset } from '../../src-main/demo/dataset.ts';
+import type { SimDataset } from '../../src-main/demo/dataset.ts';
 import { FaultQueue } from './faults.ts';
-import { hash, hashString, hex8 } from './hash.ts';
 import type { Fault, FaultSpec, RequestLogEntry, SimAccount, Simulator, SimulatorOptions } from './index.ts';
-import { Paging } from './paging.ts';
-import { isKnownPath, serve } from './routes.ts';
-import type { Outcome } from './routes.ts';
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function hex32(key: number, salt: number): string {
-  return [1, 2, 3, 4].map((n) => hex8(hash(key, salt, n))).join('');
-}
-
-/** The account a seed yields when none is configured: AC sid, auth token, one SK key. */
-export function defaultAccount(seed: number): SimAccount {
-  const key = hash(seed >>> 0, hashString('account'));
-  const secret = Array.from({ length: 32 }, (_, i) => ALNUM[hash(key, 5, i) % ALNUM.length]).join('');
-  return {
-    accountSid: `AC${hex32(key, 1)}`,
-    authToken: hex32(key, 2),
-    apiKeys: [{ sid: `SK${hex32(key, 3)}`, secret }],
-    insightsAccess: true,
-  };
-}
 
 function checkCount(
   name: string,
@@ -86,6 +68,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   checkCount('assessments', options.assessments, 0, 100_000_000);
   checkCount('comments', options.comments, 0, 100_000_000);
   checkCount('latencyMs', options.latencyMs, 0);
+  checkCount('maxConcurrent', options.maxConcurrent, 1);
+  const share = options.percentageMismatchShare;
+  if (share !== undefined && !(typeof share === 'number' && share >= 0 && share <= 1)) {
+    throw new RangeError(
+      `simulator option percentageMismatchShare must be from 0 to 1, got ${String(share)}`,
+    );
+  }
+  const maxConcurrent = options.maxConcurrent ?? null;
   const assessments = options.assessments ?? 1000;
   const accounts = (options.accounts ?? [defaultAccount(seed)]).map((a) => ({
     ...a,
@@ -103,13 +93,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let closed = false;
   let url = '';
   const datasets = new Map<string, SimDataset>();
+  const inFlight = new Map<string, number>(); // accepted requests per account, until their response closes
 
   const dataFor = (accountSid: string): SimDataset => {
     if (!accounts.some((a) => a.accountSid === accountSid))
       throw new RangeError(`unknown account ${accountSid}`);
     let dataset = datasets.get(accountSid);
     if (dataset === undefined) {
-      dataset = createDataset({ seed, accountSid, assessments, comments: options.comments, origin: url });
+      dataset = createDataset({
+        seed,
+        accountSid,
+        assessments,
+        comments: options.comments,
+        origin: url,
+        percentageMismatchShare: share,
+      });
       datasets.set(accountSid, dataset);
     }
     return dataset;
@@ -138,6 +136,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const origin =
       hostHeader !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(hostHeader) ? `http://${hostHeader}` : url;
     const auth = authenticate(req.headers.authorization, accounts);
+    const accountKey = auth.account?.accountSid ?? null;
+    const busy = accountKey === null ? 0 : (inFlight.get(accountKey) ?? 0);
+    // Like Twilio, a request beyond the account's concurrency limit is refused, not queued.
+    const refused = maxConcurrent !== null && accountKey !== null && busy >= maxConcurrent;
+    if (accountKey !== null && !refused) {
+      inFlight.set(accountKey, busy + 1);
+      let released = false;
+      res.once('close', () => {
+        if (released) return;
+        released = true;
+        inFlight.set(accountKey, (inFlight.get(accountKey) ?? 1) - 1);
+      });
+    }
     const entry: RequestLogEntry = {
       method: req.method ?? 'GET',
       path: parsed.pathname,
@@ -145,6 +156,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       authSent: auth.sent,
       authOk: auth.account !== null,
       accountSid: auth.accountSid,
+      inFlight: busy,
       status: 0,
       startedAt,
       ms: 0,
@@ -155,7 +167,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (closed) return;
 
     let outcome: Outcome;
-    if (auth.account === null) outcome = { status: 401, body: errors.unauthorized() };
+    if (refused) outcome = { status: 429, body: errors.tooManyRequests() };
+    else if (auth.account === null) outcome = { status: 401, body: errors.unauthorized() };
     else if (auth.account.insightsAccess === false) outcome = { status: 403, body: errors.forbidden() };
     else if (!isKnownPath(parsed.pathname)) outcome = { status: 404, body: errors.notFound(parsed.pathname) };
     else if (req.method !== 'GET') outcome = { status: 405, body: errors.methodNotAllowed(entry.method) };
@@ -172,7 +185,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     // '?' always present, so match: 'Assessments?' hits the assessments list with or without a query.
     const matchTarget = `${parsed.pathname}?${parsed.search.slice(1)}`;
-    const fault = faults.take(matchTarget, outcome.status, outcome.list !== undefined);
+    const fault = refused ? null : faults.take(matchTarget, outcome.status, outcome.list !== undefined);
     if (fault?.kind === 'slow_headers') {
       await sleep(fault.delayMs);
       if (closed) return;
@@ -182,6 +195,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': body.length,
+      // Twilio documents this header (the account's concurrent requests) rather than Retry-After.
+      ...(maxConcurrent !== null && accountKey !== null
+        ? { 'Twilio-Concurrent-Requests': refused ? busy : busy + 1 }
+        : {}),
       ...written.headers,
     };
     const clientGone = req.socket.destroyed;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createMemorySecrets } from '../../src-main/accounts/memory-secrets.ts';
 import type { AccountsDeps } from '../../src-main/accounts/service.ts';
 import type { FlexTarget } from '../../src-main/flex/types.ts';
-import type { SecretsPort } from '../../src-main/ports.ts';
+import { silentLogger, type SecretsPort } from '../../src-main/ports.ts';
 import {
   ProfileInputSchema,
   type ConnectionTestResult,
@@ -66,6 +66,7 @@ export async function createFixture(
       clock: { now: () => Date.UTC(2025, 0, 2, 3, 4, 5) },
       events: { emit: (name, payload) => events.push({ name, payload: structuredClone(payload) }) },
       runtime: { appVersion: '0.0.0-test', electronVersion: null },
+      logger: silentLogger,
       env: options.env ?? {},
       testConnection: async (target) => {
         tested.push({ ...target });

@@ -11,4 +11,11 @@ export interface QColumn<T> {
   value: (row: T) => string | number | null | undefined;
   /** Hover text, e.g. the full ID or the UTC time. */
   title?: (row: T) => string | undefined;
+  /** The header is a button that asks the parent to sort by this column (`sort` event). */
+  sortable?: boolean;
+}
+
+export interface QSortKey {
+  column: string;
+  dir: 'asc' | 'desc';
 }

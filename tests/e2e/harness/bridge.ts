@@ -3,12 +3,14 @@
 import { createApi, type Transport } from '../../../src-preload/api.ts';
 import type { Result } from '../../../src-preload/contract.ts';
 
+// The harness writes this run's token into the page; every call carries it.
+const token = document.querySelector<HTMLMetaElement>('meta[name="qm-harness-token"]')?.content ?? '';
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 let source: EventSource | null = null;
 
 function events(): EventSource {
   if (source) return source;
-  source = new EventSource('/__qm/events');
+  source = new EventSource(`/__qm/events?token=${encodeURIComponent(token)}`);
   source.onmessage = (message: MessageEvent) => {
     const { channel, payload } = JSON.parse(String(message.data)) as { channel: string; payload: unknown };
     listeners.get(channel)?.forEach((listener) => listener(payload));
@@ -20,9 +22,12 @@ const transport: Transport = {
   async invoke(channel, payload) {
     const response = await fetch('/__qm/invoke', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-qm-token': token },
       body: JSON.stringify({ channel, payload }),
     });
+    if (!response.ok && !response.headers.get('content-type')?.startsWith('application/json')) {
+      throw new Error(`The harness refused the call (${response.status}).`);
+    }
     return (await response.json()) as Result<unknown>;
   },
   subscribe(channel, listener) {

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -21,8 +22,13 @@ export interface HarnessOptions {
 export interface Harness {
   url: string;
   services: Services;
+  /** The per-run token the page sends with every call (tests use it to speak as the page). */
+  token: string;
   close(): Promise<void>;
 }
+
+/** The header the bridge sends the token in; the event stream takes it as `?token=` (EventSource sets no headers). */
+export const TOKEN_HEADER = 'x-qm-token';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,6 +59,32 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const services = await createServices(ports);
   const dispatch = createDispatch(createHandlers(services));
   const root = resolve(options.rendererDir);
+  const token = randomBytes(32).toString('base64url');
+  const expected = Buffer.from(token);
+  /** host:port values that name this server (filled once it listens). */
+  const ownHosts = new Set<string>();
+
+  /**
+   * Why a call to the API is refused, or null: it must come from a page of ours (same origin, as
+   * the browser says in Origin and Sec-Fetch-Site), carry this run's token, and post JSON (a form
+   * or a "simple" cross-site request cannot set that content type without a preflight).
+   */
+  function refusal(
+    req: IncomingMessage,
+    origin: string,
+    given: string | string[] | undefined,
+    post: boolean,
+  ): string | null {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') return `cross-site request (${site})`;
+    const from = req.headers.origin;
+    if (post ? from !== origin : from !== undefined && from !== origin) return 'foreign origin';
+    if (post && mediaType(req.headers['content-type']) !== 'application/json') return 'not application/json';
+    const presented = Buffer.from(typeof given === 'string' ? given : '');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+      return 'missing or wrong token';
+    return null;
+  }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -62,15 +94,38 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://harness');
-    if (req.method === 'POST' && url.pathname === '/__qm/invoke') {
-      const { channel, payload } = JSON.parse(await readBody(req)) as { channel: unknown; payload: unknown };
-      const result = await dispatch(typeof channel === 'string' ? channel : '', payload);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(result));
-      return;
+    // A page on another site (or a DNS-rebound name) never gets in, whatever it asks for.
+    if (!ownHosts.has(req.headers.host ?? '')) return refuse(res, 'unknown host');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname === '/__qm/invoke') {
+      if (req.method !== 'POST') return refuse(res, 'POST only', 405);
+      const why = refusal(req, url.origin, req.headers[TOKEN_HEADER], true);
+      if (why) return refuse(res, why);
+      let request: { channel?: unknown; payload?: unknown };
+      try {
+        request = JSON.parse(await readBody(req)) as typeof request;
+      } catch {
+        return json(res, 400, {
+          ok: false,
+          error: { code: 'invalid_request', message: 'The request body was not JSON, or was over 1 MB.' },
+        });
+      }
+      // The call is abandoned when the page drops the request (a reload closes the connection).
+      const controller = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort(new Error('The page dropped the request.'));
+      });
+      const channel = typeof request?.channel === 'string' ? request.channel : '';
+      const result = await dispatch(channel, request?.payload, {
+        signal: controller.signal,
+        sender: 'harness',
+      });
+      return json(res, 200, result);
     }
-    if (req.method === 'GET' && url.pathname === '/__qm/events') {
+    if (url.pathname === '/__qm/events') {
+      if (req.method !== 'GET') return refuse(res, 'GET only', 405);
+      const why = refusal(req, url.origin, url.searchParams.get('token') ?? undefined, false);
+      if (why) return refuse(res, why);
       res.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
@@ -105,16 +160,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       res.writeHead(404).end();
       return;
     }
-    if (file.endsWith('index.html')) body = Buffer.from(injectBridge(body.toString('utf8')));
+    if (file.endsWith('index.html')) body = Buffer.from(injectBridge(body.toString('utf8'), token));
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
     res.end(body);
   }
 
   await new Promise<void>((done) => server.listen(options.port ?? 0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
+  ownHosts.add(`127.0.0.1:${port}`).add(`localhost:${port}`);
   return {
     url: `http://127.0.0.1:${port}/`,
     services,
+    token,
     async close() {
       for (const client of clients) client.end();
       server.closeAllConnections();
@@ -124,10 +181,25 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
 }
 
-/** A classic script runs before the deferred module scripts, so window.qm exists when the app boots. */
-function injectBridge(html: string): string {
-  const tag = '<script src="/__harness/bridge.js"></script>';
-  return html.includes('</head>') ? html.replace('</head>', `${tag}\n</head>`) : tag + html;
+/**
+ * A classic script runs before the deferred module scripts, so window.qm exists when the app boots.
+ * The token goes into the page itself, which another site cannot read (it could load bridge.js).
+ */
+function injectBridge(html: string, token: string): string {
+  const tags = `<meta name="qm-harness-token" content="${token}">\n<script src="/__harness/bridge.js"></script>`;
+  return html.includes('</head>') ? html.replace('</head>', `${tags}\n</head>`) : tags + html;
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function refuse(res: ServerResponse, why: string, status = 403): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`Refused: ${why}.`);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeytarSecrets, type ProbingSecretsPort } from '../../../src-main/accounts/keytar-secrets.ts';
 import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
-import { systemClock } from '../../../src-main/ports.ts';
+import { systemClock, type LoggerPort } from '../../../src-main/ports.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/index.ts';
 import type { SecretService } from '../../support/secret-service.ts';
 import { BRIDGE_FILE, RENDERER_DIR, ROOT } from '../build.ts';
@@ -53,6 +53,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         shell: { openPath: async () => undefined },
         clock: systemClock,
         runtime: { appVersion: APP_VERSION, electronVersion: null },
+        logger: consoleLogger,
         env: options.env ?? {},
       },
     });
@@ -63,6 +64,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
 }
+
+/** Warnings and errors of the services show in the test output; info stays quiet. */
+const consoleLogger: LoggerPort = {
+  info: () => undefined,
+  warn: (message, detail) => console.warn(`[services] ${message}`, detail ?? ''),
+  error: (message, detail) => console.error(`[services] ${message}`, detail ?? ''),
+};
 
 async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);

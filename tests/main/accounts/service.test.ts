@@ -265,11 +265,11 @@ describe('profiles.json on disk', () => {
     await writeFile(stamp, 'an earlier one');
     await writeFile(
       join(fx.userData, 'profiles.json'),
-      JSON.stringify({ version: 2, activeId: null, profiles: [] }),
+      JSON.stringify({ version: 1, activeId: null, profiles: {} }),
     );
 
     const state = await (await service()).list();
-    expect(state.recovered?.reason).toMatch(/not in the expected format \(version/);
+    expect(state.recovered?.reason).toMatch(/not in the expected format \(profiles/);
     expect(state.recovered?.movedTo).toBe(`${stamp}-1`);
     expect(await readFile(stamp, 'utf8')).toBe('an earlier one');
   });
@@ -394,17 +394,30 @@ describe('update', () => {
   });
 
   it('puts the old secret back when the profile cannot be saved', async () => {
-    const accounts = await service();
-    const saved = await accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false });
-    // profiles.json replaced by a folder: the next atomic write cannot rename over it.
     const file = join(fx.userData, 'profiles.json');
-    await rm(file);
-    await mkdir(join(file, 'blocker'), { recursive: true });
+    let blockNextWrite = false;
+    const port: SecretsPort = {
+      get: (id) => secrets.get(id),
+      delete: (id) => secrets.delete(id),
+      set: async (id, s) => {
+        await secrets.set(id, s);
+        if (!blockNextWrite) return;
+        // profiles.json replaced by a folder once it was read: the atomic write cannot rename over it.
+        await rm(file);
+        await mkdir(join(file, 'blocker'), { recursive: true });
+      },
+    };
+    const accounts = await service(fx.deps({ secrets: port }));
+    const saved = await accounts.add({ profile: profile(), secret: TOKEN, sessionOnly: false });
+    const before = await readFile(file, 'utf8');
+    blockNextWrite = true;
     const error = await rejection(
       accounts.update({ id: saved.id, profile: profile({ accountSid: SID_B }), secret: TOKEN_2 }),
     );
     expect(error.code).toBe('profiles_write_failed');
     expect(await secrets.get(saved.id)).toBe(TOKEN);
+    await rm(file, { recursive: true });
+    await writeFile(file, before);
     expect((await accounts.list()).profiles[0]).toMatchObject({ accountSid: SID_A, hasSecret: true });
   });
 

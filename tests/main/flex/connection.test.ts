@@ -88,6 +88,17 @@ describe('testConnection', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it('a 429 says the account is busy right now, after its one attempt', async () => {
+    const s = await sim(h, { assessments: 5 });
+    s.fault({ kind: 'rate_limit', retryAfterSeconds: 1, match: 'UserRoles', times: 5 });
+    const result = await clientFor(h, s).testConnection();
+    expect(result).toMatchObject({ status: 'error', ms: null });
+    expect(result.message).toMatch(/busy right now/);
+    expect(result.message).toMatch(/concurrency limit/);
+    expect(result.message).not.toMatch(/retried/);
+    expect(s.log.map((e) => e.status)).toEqual([429]);
+  });
+
   it('error for a server failure, with Twilio’s wording kept out of the way', async () => {
     const s = await sim(h, { assessments: 5 });
     s.fault({ kind: 'server_error', status: 503, match: 'UserRoles', times: 5 });

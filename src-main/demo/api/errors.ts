@@ -1,4 +1,5 @@
-// Twilio's JSON error body: { code, message, more_info, status }.
+// Twilio's JSON error body: { code, message, more_info, status }, as the demo API and the test
+// simulator answer them.
 
 export interface TwilioErrorBody {
   code: number;

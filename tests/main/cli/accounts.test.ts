@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
 import { createAccountsService } from '../../../src-main/accounts/service.ts';
-import { defaultUserDataDir, runCli, type CliIo, type CliStdin } from '../../../src-main/cli.ts';
+import { defaultUserDataDir, runCli, type CliIo, type CliStdin } from '../../../src-main/cli/program.ts';
 import type { FlexTarget } from '../../../src-main/flex/types.ts';
 import type { AccountsState, ConnectionTestResult } from '../../../src-preload/contract.ts';
 import { findLeaks, KEY_A, leakForms, SID_A, SID_B } from '../../support/accounts-fixture.ts';
@@ -177,7 +177,7 @@ describe('runCli in-process', () => {
     for (const name of ['list', 'add', 'test', 'use', 'remove']) {
       const help = await cli(['accounts', name, '--help']);
       expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(new RegExp(`^Usage: accounts ${name}`));
+      expect(help.stdout).toMatch(new RegExp(`^Usage: npm run cli -- accounts ${name} `));
       expect(help.stdout).toContain('--data-dir');
     }
     expect((await cli(['accounts', '-h'])).stdout).toMatch(/Commands:/);
@@ -221,12 +221,12 @@ describe('defaultUserDataDir', () => {
   });
 });
 
-describe('node src-main/cli.ts as a subprocess', () => {
+describe('node src-main/cli/index.ts as a subprocess', () => {
   function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        ['src-main/cli.ts', ...args],
+        ['src-main/cli/index.ts', ...args],
         { cwd: REPO, timeout: 20_000, env: { PATH: process.env['PATH'] ?? '', QM_DATA_DIR: dir } },
         (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
@@ -236,7 +236,8 @@ describe('node src-main/cli.ts as a subprocess', () => {
   it('prints help with exit 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: npm run cli -- accounts <command>/);
+    expect(stdout).toMatch(/^Usage: npm run cli -- \[options\] \[command\]/);
+    expect(stdout).toContain('accounts add --label');
   });
 
   it('exits 2 on bad usage, touching nothing', async () => {

@@ -1,6 +1,6 @@
 // The read endpoints: query validation, filters, and the list envelope with its paging meta.
 
-import type { ListFilters, ListKind, SimDataset } from './dataset.ts';
+import type { ListFilters, ListKind, SimDataset } from '../dataset.ts';
 import { errors } from './errors.ts';
 import { pageUrl } from './paging.ts';
 import type { ListMeta, Paging } from './paging.ts';

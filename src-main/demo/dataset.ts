@@ -1,7 +1,14 @@
-// The seeded data set of one account. Records are never stored: record i is derived on demand
-// from (seed, account, i). Only small typed-array indexes are kept (a few bytes per segment), so
-// a million assessments cost a few MB. A segment's assessments are a contiguous index range, and
-// comments are spread evenly over the assessments in order, so a segment's comments are a range too.
+// The seeded data set of one account: the demo workspace syncs from it in the app, and the test
+// simulator serves it over HTTP. Pure computation (no Node or test imports), so it bundles into the
+// Electron main process. Records are never stored: record i is derived on demand from
+// (seed, account, i). Only small typed-array indexes are kept (a few bytes per segment), so a
+// million assessment records cost a few MB. A segment's records are a contiguous index range, and
+// comments are spread evenly over the records in order, so a segment's comments are a range too.
+//
+// Within a segment, records are grouped by assessment: one questionnaire (the segment's) answered
+// by one assessor, every question in questionnaire order. About one assessed segment in ten has two
+// or three assessments by different assessors, who mostly agree, sometimes differ by one answer and
+// occasionally pick the opposite end of the scale; each assessor leans better or worse (leniency).
 
 import {
   ANSWER_SET_CATEGORIES,
@@ -176,6 +183,30 @@ export interface SimAgent {
   teamInHierarchy: string;
   phone: string;
 }
+/** An assessor, as the records name them (`user_name`, `user_email`). */
+export interface SimAssessor {
+  name: string;
+  email: string | null;
+  /** -1..1: how much their answers lean better (> 0, lenient) or worse (< 0) than the segment's truth. */
+  leniency: number;
+}
+/** One assessment: the records sharing segment, questionnaire and assessor, in list order. */
+export interface SimAssessment {
+  segmentId: string;
+  questionnaireSid: string;
+  questionnaireName: string;
+  userName: string;
+  userEmail: string | null;
+  /** Position of its first record in the unfiltered Assessments list; its records follow contiguously. */
+  firstIndex: number;
+  recordCount: number;
+  /** Questions in the questionnaire: recordCount is smaller only for the list's cut-short last assessment. */
+  questionCount: number;
+  /** Σ(score × weight) / Σ(max score of the answer set × weight) × 100 over non-N/A answers; null if none. */
+  score: number | null;
+  /** What Segments reports for it: score rounded to 2 decimals, or off by 3..20 points on a mismatched segment. */
+  reportedPercentage: number | null;
+}
 
 // ---- filters and selections ----
 
@@ -232,13 +263,16 @@ export interface Range {
 }
 
 /**
- * Read access to one account's seeded data, for tests to compute expected results.
+ * Read access to one account's seeded data: the demo workspace syncs from it, tests compute expectations.
  * Indexes are positions in the unfiltered list, in the order the API serves them.
  */
 export interface SimDataset {
   readonly accountSid: string;
   readonly seed: number;
+  /** Assessment records (one per answered question): the unfiltered Assessments list's length. */
   readonly assessmentCount: number;
+  /** Assessments in the ARCHITECTURE sense (segment × questionnaire × assessor groups of records). */
+  readonly assessmentGroupCount: number;
   readonly commentCount: number;
   readonly segmentCount: number;
   readonly conversationCount: number;
@@ -249,6 +283,18 @@ export interface SimDataset {
   agents(): SimAgent[];
   /** The agent a segment belongs to, or null for an unknown segment. */
   agentIdOf(segmentId: string): string | null;
+  /** The agent's segments in list order ([] for an unknown agent). */
+  segmentIdsOfAgent(agentId: string): string[];
+  /** Every assessor the data uses, with their leniency. */
+  assessors(): SimAssessor[];
+  /** The assessors of a segment's assessments, in list order ([] when unassessed or unknown). */
+  assessorsOf(segmentId: string): SimAssessor[];
+  /** A segment's assessments, in list order ([] when unassessed or unknown). */
+  assessmentsOf(segmentId: string): SimAssessment[];
+  /** Segments with two or more assessments (same questionnaire, different assessors), in list order. */
+  multiAssessorSegmentIds(): string[];
+  /** Segments whose reported assessment_percentage disagrees with the formula, in list order. */
+  percentageMismatchSegmentIds(): string[];
   /** Each segment has exactly one reservation (WR…); [] for an unknown segment. */
   reservationIdsOf(segmentId: string): string[];
   categorySids(): string[];
@@ -278,7 +324,11 @@ export interface DatasetOptions {
   assessments: number;
   comments?: number;
   origin: string;
+  /** Share (0..1) of scored segments whose assessment_percentage disagrees with the formula; default 0.05. */
+  percentageMismatchShare?: number;
 }
+
+export const DEFAULT_PERCENTAGE_MISMATCH_SHARE = 0.05;
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -290,6 +340,9 @@ const Q_PREFIX = '/v1/Insights/QualityManagement';
 const floorDiv = (x: number, y: number): number => (x - (x % y)) / y;
 const ceilDiv = (x: number, y: number): number => floorDiv(x + y - 1, y);
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const QUESTION_WEIGHTS = QUESTIONS.map((q) => Number(q.weight));
+const MAX_SCORES = ANSWER_SETS.map((set) => Math.max(...set.answers.map((a) => a.score)));
 
 function at<T>(items: readonly T[], index: number): T {
   const item = items[index];
@@ -317,6 +370,11 @@ export function createDataset(options: DatasetOptions): SimDataset {
   const defaultOrigin = options.origin;
   const N = options.assessments;
   const C = N === 0 ? 0 : (options.comments ?? Math.floor(N / 4));
+  const share = options.percentageMismatchShare ?? DEFAULT_PERCENTAGE_MISMATCH_SHARE;
+  if (!(share >= 0 && share <= 1)) {
+    throw new RangeError(`percentageMismatchShare must be a number from 0 to 1, got ${String(share)}`);
+  }
+  const mismatchBelow = Math.round(share * 2 ** 32); // a segment hash below this disagrees
   const key = hash(seed >>> 0, hashString(accountSid));
   const k = (n: number): number => hash(key, n);
   const kAgent = k(1);
@@ -332,6 +390,7 @@ export function createDataset(options: DatasetOptions): SimDataset {
   const kTag = k(11);
   const kExt = k(12);
   const accountId = uuid(k(13), 0);
+  const kAnswer = k(14);
 
   // Agents: a few per thousand assessments, a handful at least.
   const agentCount = Math.min(400, Math.max(6, Math.round(Math.sqrt(N) / 2)));
@@ -350,27 +409,44 @@ export function createDataset(options: DatasetOptions): SimDataset {
     agentIndex.set(agent.id, a);
   }
 
-  const questionnaireOf = (s: number): number => {
+  const agentOf = (s: number): number => hash(kSeg, s, 3) % agentCount;
+  const drawQuestionnaire = (s: number): number => {
     const h = hash(kSeg, s, 2);
     return h % 100 < 90 ? pick(ACTIVE_QUESTIONNAIRES, h >>> 8) : pick(INACTIVE_QUESTIONNAIRES, h >>> 8);
   };
-  const agentOf = (s: number): number => hash(kSeg, s, 3) % agentCount;
+  /** Assessments planned for segment s: 0 for about 1 in 11, else 1, or 2–3 for about 1 in 10. */
+  const drawAssessments = (s: number): number => {
+    if (hash(kSeg, s, 1) % 11 === 0) return 0;
+    const h = hash(kSeg, s, 11);
+    return h % 10 !== 0 ? 1 : (h >>> 8) % 10 < 7 ? 2 : 3;
+  };
 
-  // Segment s owns assessments [segStart[s], segStart[s+1]); about 1 in 11 segments is unassessed,
-  // and the last one is cut short so the total is exactly N.
+  // Segment s owns records [segStart[s], segStart[s+1]): its assessments one after another. The
+  // last segment is cut short so the total is exactly N. segQn keeps each segment's questionnaire.
   const starts: number[] = [0];
+  const questionnaires: number[] = [];
   const convStartList: number[] = [];
+  let groups = 0;
   for (let total = 0, s = 0; total < N; s++) {
     if (s === 0 || hash(kSeg, s, 7) % 5 < 3) convStartList.push(s);
-    const size = hash(kSeg, s, 1) % 11 === 0 ? 0 : at(QUESTIONNAIRES, questionnaireOf(s)).questions.length;
-    total += Math.min(size, N - total);
+    const qn = drawQuestionnaire(s);
+    const length = at(QUESTIONNAIRES, qn).questions.length;
+    const size = Math.min(drawAssessments(s) * length, N - total);
+    groups += ceilDiv(size, length);
+    total += size;
     starts.push(total);
+    questionnaires.push(qn);
   }
   const segStart = Uint32Array.from(starts);
+  const segQn = Uint8Array.from(questionnaires);
   const convStart = Uint32Array.from(convStartList);
   const S = segStart.length - 1;
   const CV = convStart.length;
   const start = (s: number): number => segStart[s] as number;
+  const questionnaireOf = (s: number): number => segQn[s] as number;
+  const questionsOf = (s: number): readonly number[] => at(QUESTIONNAIRES, questionnaireOf(s)).questions;
+  /** Assessments actually in segment s (the cut-short last one counts if it has any record). */
+  const assessmentCountOf = (s: number): number => ceilDiv(start(s + 1) - start(s), questionsOf(s).length);
 
   const commentsBefore = (a: number): number => (N === 0 ? 0 : ceilDiv(a * C, N));
   const assessmentOfComment = (c: number): number => floorDiv(c * N, C);
@@ -397,7 +473,18 @@ export function createDataset(options: DatasetOptions): SimDataset {
   const segmentIndexOf = (id: string | undefined): number => (id === undefined ? -1 : uuidIndex(kSeg, id, S));
   const segDate = (s: number): number =>
     Math.floor((START + (s * 366 * DAY) / Math.max(S, 1) + (hash(kSeg, s, 5) % HOUR)) / 1000) * 1000;
-  const assessor = (s: number) => pick(ASSESSORS, hash(kSeg, s, 4));
+  /** The assessor of segment s's r-th assessment: r = 0, 1, 2 are distinct people. */
+  const assessorIndex = (s: number, r: number): number => {
+    const A = ASSESSORS.length;
+    const a0 = hash(kSeg, s, 4) % A;
+    if (r === 0) return a0;
+    const h = hash(kSeg, s, 13);
+    const first = 1 + (h % (A - 1));
+    if (r === 1) return (a0 + first) % A;
+    const second = 1 + ((h >>> 8) % (A - 2));
+    return (a0 + (second >= first ? second + 1 : second)) % A;
+  };
+  const assessor = (s: number, r: number) => at(ASSESSORS, assessorIndex(s, r));
 
   // ---- reference data ----
   // Small constant id tables, so deriving a record hashes only what is specific to it.
@@ -448,45 +535,61 @@ export function createDataset(options: DatasetOptions): SimDataset {
   };
 
   // ---- assessments ----
-  const questionOf = (
-    i: number,
-  ): { s: number; j: number; qn: number; q: number; question: CatalogQuestion } => {
+  /** Record i: its segment s, assessment r within the segment, question position p in the questionnaire. */
+  const locate = (i: number) => {
     const s = segmentOfAssessment(i);
-    const j = i - start(s);
     const qn = questionnaireOf(s);
-    const q = at(at(QUESTIONNAIRES, qn).questions, j);
-    return { s, j, qn, q, question: at(QUESTIONS, q) };
+    const questions = at(QUESTIONNAIRES, qn).questions;
+    const j = i - start(s);
+    const p = j % questions.length;
+    const r = (j - p) / questions.length;
+    const q = at(questions, p);
+    return { s, r, p, qn, q, question: at(QUESTIONS, q) };
   };
-  /** The answer given in assessment i: [answer index or -1 for N/A, score]. */
-  const answerOf = (i: number, question: CatalogQuestion): number => {
-    const h = hash(kAss, i, 1);
-    if (question.allowNa && h % 100 < 7) return -1;
-    const set = at(ANSWER_SETS, question.answerSet);
-    let r = (h >>> 8) % 100;
-    for (let x = 0; x < set.bias.length; x++) {
-      r -= at(set.bias, x);
-      if (r < 0) return x;
+  const biasedAnswer = (set: number, h: number): number => {
+    const { bias, answers } = at(ANSWER_SETS, set);
+    let x = h % 100;
+    for (let a = 0; a < bias.length; a++) {
+      x -= at(bias, a);
+      if (x < 0) return a;
     }
-    return set.answers.length - 1;
+    return answers.length - 1;
   };
-  const assessmentTime = (s: number, j: number): number =>
-    segDate(s) + HOUR + (hash(kSeg, s, 8) % (48 * HOUR)) + j * 7000;
-  const assessmentOffset = (i: number, j: number): string =>
-    ((j * 400 + (hash(kAss, i, 2) % 400)) / 10).toFixed(1);
+  /**
+   * The answer (index into the answer set, best first; -1 for N/A) of assessment r of segment s to
+   * question position p. Every assessor starts from the segment's true answer; most keep it, about
+   * a quarter move one step (better with probability (1 + leniency) / 2), a few jump to an end.
+   */
+  const answerAt = (s: number, r: number, p: number, question: CatalogQuestion): number => {
+    const truth = hash(kAnswer, s, p);
+    const base = question.allowNa && truth % 100 < 7 ? -1 : biasedAnswer(question.answerSet, truth >>> 8);
+    const h = hash(kAnswer, s, p, r + 1);
+    const roll = h % 100;
+    if (base < 0) return roll < 85 ? -1 : biasedAnswer(question.answerSet, h >>> 8);
+    if (roll < 72) return base;
+    const better = ((h >>> 8) % 1000) / 500 - 1 < assessor(s, r).leniency;
+    const last = at(ANSWER_SETS, question.answerSet).answers.length - 1;
+    if (roll < 95) return Math.min(last, Math.max(0, base + (better ? -1 : 1)));
+    return better ? 0 : last;
+  };
+  const assessmentTime = (s: number, r: number, p: number): number =>
+    segDate(s) + HOUR + (hash(kSeg, s, 8, r) % (48 * HOUR)) + p * 7000;
+  const assessmentOffset = (i: number, p: number): string =>
+    ((p * 400 + (hash(kAss, i, 2) % 400)) / 10).toFixed(1);
 
   const assessment = (i: number, origin = defaultOrigin): AssessmentRecord => {
     if (!Number.isInteger(i) || i < 0 || i >= N)
       throw new RangeError(`assessment ${i} out of range 0..${N - 1}`);
-    const { s, j, qn, q, question } = questionOf(i);
-    const answer = answerOf(i, question);
-    const shared = envelope(kAss, i, i, s, j, question);
+    const { s, r, p, qn, q, question } = locate(i);
+    const answer = answerAt(s, r, p, question);
+    const shared = envelope(kAss, i, i, s, r, p, question);
     const assessmentSid = shared.assessment_sid;
     return {
       ...shared,
       answer_id: answer < 0 ? notApplicableId : answerId(question.answerSet, answer),
       answer_text:
         answer < 0 ? NOT_APPLICABLE.name : at(at(ANSWER_SETS, question.answerSet).answers, answer).name,
-      timestamp: String(assessmentTime(s, j)),
+      timestamp: String(assessmentTime(s, r, p)),
       assessment: {
         questionnaire: {
           questionnaire_sid: at(questionnaireSidList, qn),
@@ -511,14 +614,15 @@ export function createDataset(options: DatasetOptions): SimDataset {
     n: number,
     i: number,
     s: number,
-    j: number,
+    r: number,
+    p: number,
     question: { weight: string },
   ) => {
-    const who = assessor(s);
+    const who = assessor(s, r);
     return {
       account_sid: accountSid,
       assessment_sid: sid('FM', key, n),
-      offset: assessmentOffset(i, j),
+      offset: assessmentOffset(i, p),
       report: hash(key, n, 3) % 10 !== 0,
       weight: question.weight,
       agent_id: at(agentList, agentOf(s)).id,
@@ -539,13 +643,13 @@ export function createDataset(options: DatasetOptions): SimDataset {
     if (!Number.isInteger(c) || c < 0 || c >= C)
       throw new RangeError(`comment ${c} out of range 0..${C - 1}`);
     const i = assessmentOfComment(c);
-    const { s, j, question } = questionOf(i);
-    const shared = envelope(kCom, c, i, s, j, question);
+    const { s, r, p, question } = locate(i);
+    const shared = envelope(kCom, c, i, s, r, p, question);
     const commentSid = shared.assessment_sid;
     const tag = hash(kCom, c, 2);
     return {
       ...shared,
-      timestamp: String(assessmentTime(s, j) + 1000 + (hash(kCom, c, 4) % 60_000)),
+      timestamp: String(assessmentTime(s, r, p) + 1000 + (hash(kCom, c, 4) % 60_000)),
       comment: {
         comment: commentText(c),
         category:
@@ -560,19 +664,61 @@ export function createDataset(options: DatasetOptions): SimDataset {
     };
   };
 
-  // ---- segments and conversations ----
-  const segmentScore = (s: number): number | null => {
-    let sum = 0;
-    let weights = 0;
-    for (let i = start(s); i < start(s + 1); i++) {
-      const { question } = questionOf(i);
-      const answer = answerOf(i, question);
-      if (answer < 0) continue;
-      const w = Number(question.weight);
-      sum += w * at(at(ANSWER_SETS, question.answerSet).answers, answer).score;
-      weights += w;
+  // ---- scores, segments and conversations ----
+  /** The formula's score of each assessment of segment s (see SimAssessment.score), in list order. */
+  const scoresOf = (s: number): (number | null)[] => {
+    const questions = questionsOf(s);
+    const size = start(s + 1) - start(s);
+    const scores: (number | null)[] = [];
+    for (let r = 0; r * questions.length < size; r++) {
+      let got = 0;
+      let max = 0;
+      for (let p = 0; p < questions.length && r * questions.length + p < size; p++) {
+        const q = at(questions, p);
+        const question = at(QUESTIONS, q);
+        const answer = answerAt(s, r, p, question);
+        if (answer < 0) continue;
+        const w = at(QUESTION_WEIGHTS, q);
+        got += w * at(at(ANSWER_SETS, question.answerSet).answers, answer).score;
+        max += w * at(MAX_SCORES, question.answerSet);
+      }
+      scores.push(max === 0 ? null : (got / max) * 100);
     }
-    return weights === 0 ? null : Math.round((sum / weights) * 100) / 100;
+    return scores;
+  };
+  /** Twilio does not document its formula: a share of segments reports other figures (3..20 points off). */
+  const disagrees = (s: number): boolean => hash(kSeg, s, 12) < mismatchBelow;
+  const reportedOf = (s: number, scores: (number | null)[]): (number | null)[] => {
+    if (!disagrees(s)) return scores.map((x) => (x === null ? null : round2(x)));
+    const h = hash(kSeg, s, 14);
+    const delta = 3 + (h % 18);
+    return scores.map((x) => {
+      if (x === null) return null;
+      const up = x + delta <= 100 && (x - delta < 0 || ((h >>> 8) & 1) === 1);
+      return round2(up ? x + delta : x - delta);
+    });
+  };
+  const assessmentsOfSegment = (s: number): SimAssessment[] => {
+    const qn = questionnaireOf(s);
+    const length = questionsOf(s).length;
+    const scores = scoresOf(s);
+    const reported = reportedOf(s, scores);
+    return scores.map((score, r) => {
+      const who = assessor(s, r);
+      const firstIndex = start(s) + r * length;
+      return {
+        segmentId: uuid(kSeg, s),
+        questionnaireSid: at(questionnaireSidList, qn),
+        questionnaireName: at(QUESTIONNAIRES, qn).name,
+        userName: who.name,
+        userEmail: who.email,
+        firstIndex,
+        recordCount: Math.min(length, start(s + 1) - firstIndex),
+        questionCount: length,
+        score,
+        reportedPercentage: reported[r] ?? null,
+      };
+    });
   };
   const segment = (s: number, origin = defaultOrigin): SegmentRecord => {
     if (!Number.isInteger(s) || s < 0 || s >= S)
@@ -582,6 +728,7 @@ export function createDataset(options: DatasetOptions): SimDataset {
     const h = hash(kSeg, s, 9);
     const customerPhone = `+${pick(['1', '44', '49', '81', '420'], h)}${String(hash(kSeg, s, 10) % 1e9).padStart(9, '0')}`;
     const assessed = start(s + 1) > start(s);
+    const scores = assessed ? scoresOf(s) : [];
     const linkId = h % 3 === 0 ? uuid(kExt, s) : null;
     return {
       segment_id: id,
@@ -603,8 +750,9 @@ export function createDataset(options: DatasetOptions): SimDataset {
       customer_link: null,
       segment_recording_offset: (h >>> 16) % 4 === 0 ? ((h % 600) / 10).toFixed(1) : null,
       media: null,
-      assessment_type: [assessed ? at(QUESTIONNAIRES, questionnaireOf(s)).name : null],
-      assessment_percentage: [assessed ? segmentScore(s) : null],
+      // One entry per assessment, in list order; [null] when the segment has none (as the spec's example).
+      assessment_type: assessed ? scores.map(() => at(QUESTIONNAIRES, questionnaireOf(s)).name) : [null],
+      assessment_percentage: assessed ? reportedOf(s, scores) : [null],
       url: `${origin}/v1/Insights/Segments/${id}`,
     };
   };
@@ -761,6 +909,7 @@ export function createDataset(options: DatasetOptions): SimDataset {
     accountSid,
     seed,
     assessmentCount: N,
+    assessmentGroupCount: groups,
     commentCount: C,
     segmentCount: S,
     conversationCount: CV,
@@ -771,6 +920,33 @@ export function createDataset(options: DatasetOptions): SimDataset {
     agentIdOf: (id) => {
       const s = segmentIndexOf(id);
       return s < 0 ? null : at(agentList, agentOf(s)).id;
+    },
+    segmentIdsOfAgent: (id) => {
+      const a = agentIndex.get(id);
+      if (a === undefined) return [];
+      const p0 = agentSegStart[a] as number;
+      return Array.from(agentSegs.subarray(p0, agentSegStart[a + 1]), (s) => uuid(kSeg, s));
+    },
+    assessors: () => ASSESSORS.map((a) => ({ ...a })),
+    assessorsOf: (id) => {
+      const s = segmentIndexOf(id);
+      return s < 0 ? [] : Array.from({ length: assessmentCountOf(s) }, (_, r) => ({ ...assessor(s, r) }));
+    },
+    assessmentsOf: (id) => {
+      const s = segmentIndexOf(id);
+      return s < 0 ? [] : assessmentsOfSegment(s);
+    },
+    multiAssessorSegmentIds: () => {
+      const ids: string[] = [];
+      for (let s = 0; s < S; s++) if (assessmentCountOf(s) > 1) ids.push(uuid(kSeg, s));
+      return ids;
+    },
+    percentageMismatchSegmentIds: () => {
+      const ids: string[] = [];
+      for (let s = 0; s < S; s++) {
+        if (disagrees(s) && scoresOf(s).some((x) => x !== null)) ids.push(uuid(kSeg, s));
+      }
+      return ids;
     },
     reservationIdsOf: (id) => {
       const s = segmentIndexOf(id);

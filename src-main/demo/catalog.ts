@@ -274,15 +274,17 @@ export const COMMENT_TAGS = [
 export interface Assessor {
   name: string;
   email: string | null;
+  /** -1..1: how often this assessor's judgement leans one answer better (>0) or worse (<0). */
+  leniency: number;
 }
 
 export const ASSESSORS: Assessor[] = [
-  { name: 'Supervisor', email: 'supervisor@example.com' },
-  { name: 'Linda Houghton', email: 'linda.houghton@example.com' },
-  { name: 'Márta Kovács', email: 'marta.kovacs@example.com' },
-  { name: '佐藤 美咲', email: 'misaki.sato@example.jp' },
-  { name: "Seán O'Connor", email: 'sean.oconnor@example.ie' },
-  { name: 'QA Bot', email: null },
+  { name: 'Supervisor', email: 'supervisor@example.com', leniency: 0 },
+  { name: 'Linda Houghton', email: 'linda.houghton@example.com', leniency: 0.7 },
+  { name: 'Márta Kovács', email: 'marta.kovacs@example.com', leniency: -0.6 },
+  { name: '佐藤 美咲', email: 'misaki.sato@example.jp', leniency: 0.1 },
+  { name: "Seán O'Connor", email: 'sean.oconnor@example.ie', leniency: 0.35 },
+  { name: 'QA Bot', email: null, leniency: -0.3 },
 ];
 
 export const FIRST_NAMES = [

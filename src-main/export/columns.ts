@@ -1,0 +1,174 @@
+/**
+ * The columns an export can have, per kind: a stable id (what `--columns` and a saved view name),
+ * the header label, and how the cell is made from a store row. Ids are the view's column ids
+ * (ASSESSMENT_COLUMNS, COMMENT_COLUMNS of the contract) plus `timestampMs`: the view's one
+ * timestamp becomes two export columns, ISO 8601 in UTC and the raw epoch milliseconds.
+ * Nested API fields are already flattened by the store (questionnaire, question, category,
+ * answer, assessor, agent name and team from segments); cells keep the store's values as they
+ * are, so the file shows what the reviewer sees.
+ *
+ * Scores (one row per assessment) come later.
+ */
+import {
+  ASSESSMENT_COLUMNS,
+  COMMENT_COLUMNS,
+  type AssessmentColumn,
+  type AssessmentRow,
+  type CommentColumn,
+  type CommentRow,
+} from '../../src-preload/contract.ts';
+import { AppError } from '../errors.ts';
+import type { CsvRow, CsvValue } from './csv.ts';
+
+export interface ExportRows {
+  assessments: AssessmentRow;
+  comments: CommentRow;
+}
+export type ExportKind = keyof ExportRows;
+
+export type AssessmentExportColumnId = AssessmentColumn | 'timestampMs';
+export type CommentExportColumnId = CommentColumn | 'timestampMs';
+export interface ExportColumnIds {
+  assessments: AssessmentExportColumnId;
+  comments: CommentExportColumnId;
+}
+
+export interface ExportColumn<R> {
+  id: string;
+  label: string;
+  value(row: R): CsvValue;
+}
+
+type Definitions<Id extends string, R> = { [K in Id]: { label: string; value(row: R): CsvValue } };
+
+/** Epoch milliseconds as ISO 8601 UTC with milliseconds (`2022-07-09T01:08:14.199Z`). */
+export function isoUtc(ms: number | null): string | null {
+  if (ms === null) return null;
+  const date = new Date(ms);
+  // Outside ±8.64e15 ms there is no date; the raw column still carries the number.
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** What every record has, assessment or comment. */
+const shared = {
+  segmentId: { label: 'Segment ID', value: (r) => r.segmentId },
+  agentId: { label: 'Agent ID', value: (r) => r.agentId },
+  agentName: { label: 'Agent name', value: (r) => r.agentName },
+  team: { label: 'Team', value: (r) => r.team },
+  queue: { label: 'Queue', value: (r) => r.queue },
+  offset: { label: 'Offset', value: (r) => r.offset },
+  weight: { label: 'Weight', value: (r) => r.weight },
+  report: { label: 'Report', value: (r) => r.report },
+  assessor: { label: 'Assessor', value: (r) => r.assessor },
+  assessorEmail: { label: 'Assessor email', value: (r) => r.assessorEmail },
+  timestamp: { label: 'Timestamp (UTC)', value: (r) => isoUtc(r.timestamp) },
+  timestampMs: { label: 'Timestamp (epoch ms)', value: (r) => r.timestamp },
+} satisfies Definitions<
+  Exclude<AssessmentExportColumnId & CommentExportColumnId, 'sid'>,
+  AssessmentRow | CommentRow
+>;
+
+const assessmentDefinitions: Definitions<AssessmentExportColumnId, AssessmentRow> = {
+  ...shared,
+  sid: { label: 'Assessment SID', value: (r) => r.sid },
+  questionnaireSid: { label: 'Questionnaire SID', value: (r) => r.questionnaireSid },
+  questionnaire: { label: 'Questionnaire', value: (r) => r.questionnaire },
+  questionSid: { label: 'Question SID', value: (r) => r.questionSid },
+  question: { label: 'Question', value: (r) => r.question },
+  categorySid: { label: 'Category SID', value: (r) => r.categorySid },
+  category: { label: 'Category', value: (r) => r.category },
+  answerId: { label: 'Answer ID', value: (r) => r.answerId },
+  answer: { label: 'Answer', value: (r) => r.answer },
+  answerScore: { label: 'Answer score', value: (r) => r.answerScore },
+};
+
+const commentDefinitions: Definitions<CommentExportColumnId, CommentRow> = {
+  ...shared,
+  sid: { label: 'Comment SID', value: (r) => r.sid },
+  text: { label: 'Comment', value: (r) => r.text },
+  tagId: { label: 'Comment category ID', value: (r) => r.tagId },
+  tag: { label: 'Comment category', value: (r) => r.tag },
+};
+
+/** The view's columns with `timestampMs` right after `timestamp`. */
+function withRawTimestamp<C extends string>(columns: readonly C[]): Array<C | 'timestampMs'> {
+  return columns.flatMap((c) => (c === 'timestamp' ? [c, 'timestampMs' as const] : [c]));
+}
+
+const ORDER: { [K in ExportKind]: readonly ExportColumnIds[K][] } = {
+  assessments: withRawTimestamp(ASSESSMENT_COLUMNS),
+  comments: withRawTimestamp(COMMENT_COLUMNS),
+};
+
+function definitionsOf<K extends ExportKind>(kind: K): Definitions<ExportColumnIds[K], ExportRows[K]> {
+  return (kind === 'assessments' ? assessmentDefinitions : commentDefinitions) as Definitions<
+    ExportColumnIds[K],
+    ExportRows[K]
+  >;
+}
+
+/** Every column of the kind, in the default order. */
+export function allColumnIds<K extends ExportKind>(kind: K): readonly ExportColumnIds[K][] {
+  return ORDER[kind];
+}
+
+/**
+ * The columns named by `ids`, in that order (default: all). Unknown or repeated ids are refused
+ * with the list of valid ones, since they come from a command line or a saved view.
+ */
+export function exportColumns<K extends ExportKind>(
+  kind: K,
+  ids: readonly string[] = ORDER[kind],
+): ExportColumn<ExportRows[K]>[] {
+  const definitions = definitionsOf(kind);
+  const known = new Set<string>(ORDER[kind]);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new AppError(
+      'invalid_request',
+      `Unknown ${kind} column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}. ` +
+        `The columns are: ${ORDER[kind].join(', ')}.`,
+      { detail: { unknown } },
+    );
+  }
+  const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (repeated.length > 0) {
+    throw new AppError(
+      'invalid_request',
+      `Each column can be exported once; repeated: ${repeated.join(', ')}.`,
+      {
+        detail: { repeated },
+      },
+    );
+  }
+  if (ids.length === 0) throw new AppError('invalid_request', 'Choose at least one column to export.');
+  return ids.map((id) => {
+    const { label, value } = definitions[id as ExportColumnIds[K]];
+    return { id, label, value };
+  });
+}
+
+/** The export columns for a view's visible columns: its order, its timestamp in both forms. */
+export function columnsForView<K extends ExportKind>(
+  kind: K,
+  viewColumns: readonly (K extends 'assessments' ? AssessmentColumn : CommentColumn)[],
+): ExportColumn<ExportRows[K]>[] {
+  return exportColumns(kind, withRawTimestamp(viewColumns));
+}
+
+export const headerOf = (columns: readonly ExportColumn<never>[]): string[] => columns.map((c) => c.label);
+
+/** One record as cells in column order. */
+export function cellsOf<R>(columns: readonly ExportColumn<R>[], row: R): CsvValue[] {
+  const cells = new Array<CsvValue>(columns.length);
+  for (let i = 0; i < columns.length; i++) cells[i] = (columns[i] as ExportColumn<R>).value(row);
+  return cells;
+}
+
+/** Store pages of records as pages of cells, for the encoder. */
+export async function* cellBatches<R>(
+  columns: readonly ExportColumn<R>[],
+  pages: AsyncIterable<readonly R[]> | Iterable<readonly R[]>,
+): AsyncGenerator<CsvRow[]> {
+  for await (const page of pages) yield page.map((row) => cellsOf(columns, row));
+}

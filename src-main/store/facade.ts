@@ -1,0 +1,134 @@
+/**
+ * The Store as main sees it: two workers, each with its own connection to the account's file
+ * (WAL lets the reader's long queries run while the writer commits sync pages). Main only posts
+ * messages, so no SQLite call ever runs on its event loop.
+ */
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.ts';
+import type { ErrorBody } from '../../src-preload/contract.ts';
+import { closedError } from './errors.ts';
+import { ROLE_OF } from './protocol.ts';
+import type { ReaderMethod, Ready, Request, Response, WorkerInit, WriterMethod } from './protocol.ts';
+import type { Store, StoreOpenOptions } from './types.ts';
+
+// Under Node the worker runs from its source (type stripping); in the electron-vite build it is a
+// second entry, store-worker.js, next to the bundle that holds this code.
+const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker.ts' : './store-worker.js';
+
+const fromBody = (body: ErrorBody): AppError => new AppError(body.code, body.message, { detail: body.detail });
+
+const stopped = (reason: string): AppError =>
+  new AppError('store_failed', "This account's local data stopped working unexpectedly. Open the account again.", {
+    detail: { reason },
+  });
+
+interface Channel {
+  call(method: Request['method'], args: unknown[]): Promise<unknown>;
+  /** Lets queued requests finish, closes the connection and waits for the thread to end. */
+  close(): Promise<void>;
+}
+
+function startWorker(init: WorkerInit): Promise<Channel> {
+  const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: init });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let broken: AppError | null = null;
+  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+
+  const failAll = (error: AppError): void => {
+    broken ??= error;
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+  };
+  const channel: Channel = {
+    call(method, args) {
+      if (broken !== null) return Promise.reject(broken);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, method, args } satisfies Request);
+      });
+    },
+    async close() {
+      if (broken === null) await channel.call('close', []);
+      await exited;
+    },
+  };
+
+  return new Promise<Channel>((resolveStart, rejectStart) => {
+    let started = false;
+    worker.on('message', (message: Ready | Response) => {
+      if (!started) {
+        started = true;
+        if ('ready' in message && message.ready) resolveStart(channel);
+        else if ('ready' in message) rejectStart(fromBody(message.error));
+        return;
+      }
+      const response = message as Response;
+      const request = pending.get(response.id);
+      if (request === undefined) return;
+      pending.delete(response.id);
+      if (response.ok) request.resolve(response.value);
+      else request.reject(fromBody(response.error));
+    });
+    worker.on('error', (error) => {
+      const failure = stopped(error.message);
+      if (!started) rejectStart(failure);
+      failAll(failure);
+    });
+    worker.on('exit', (code) => {
+      const failure = closedError();
+      if (!started) rejectStart(stopped(`the store worker exited with code ${code} before it was ready`));
+      started = true;
+      failAll(failure);
+    });
+  });
+}
+
+export async function openStore(options: StoreOpenOptions): Promise<Store> {
+  const file = resolve(options.file);
+  const { accountSid } = options;
+  // The writer migrates and checks the Account SID first; the reader then opens the ready file.
+  const writer = await startWorker({ file, accountSid, role: 'writer' });
+  let reader: Channel;
+  try {
+    reader = await startWorker({ file, accountSid, role: 'reader' });
+  } catch (error) {
+    await writer.close();
+    throw error;
+  }
+  const channels = { writer, reader };
+  let closing: Promise<void> | null = null;
+
+  const method =
+    <M extends WriterMethod | ReaderMethod>(name: M) =>
+    (...args: Parameters<Store[M]>): ReturnType<Store[M]> =>
+      (closing !== null
+        ? Promise.reject(closedError())
+        : channels[ROLE_OF[name]].call(name, args)) as ReturnType<Store[M]>;
+
+  return {
+    file,
+    accountSid,
+    openPass: method('openPass'),
+    commitPage: method('commitPage'),
+    upsertSegments: method('upsertSegments'),
+    putReference: method('putReference'),
+    markSegmentSynced: method('markSegmentSynced'),
+    beginRun: method('beginRun'),
+    endRun: method('endRun'),
+    segmentIds: method('segmentIds'),
+    segmentIdsOfAgent: method('segmentIdsOfAgent'),
+    overview: method('overview'),
+    segments: method('segments'),
+    agents: method('agents'),
+    assessments: method('assessments'),
+    comments: method('comments'),
+    distinct: method('distinct'),
+    close() {
+      closing ??= Promise.all([writer.close(), reader.close()]).then(() => undefined);
+      return closing;
+    },
+  };
+}

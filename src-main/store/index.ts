@@ -1,0 +1,3 @@
+export { openStore } from './facade.ts';
+export { streamKey } from './types.ts';
+export type * from './types.ts';
