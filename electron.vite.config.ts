@@ -30,7 +30,13 @@ export default defineConfig({
       outDir: 'out/main',
       // keytar is a native addon and must stay an external require.
       externalizeDeps: true,
-      rolldownOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src-main/index.ts'),
+          // The store's worker thread: its own entry, loaded by src-main/store/facade.ts at runtime.
+          'store-worker': resolve(root, 'src-main/store/worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     // Command-line entries and benchmarks talk to the terminal on purpose.
     files: [
-      'src-main/cli.ts',
+      'src-main/cli/**',
       'bench/**',
       'tests/simulator/cli.ts',
       'tests/e2e/harness/cli.ts',

@@ -17,7 +17,7 @@ export type Handlers = {
 };
 
 export function createHandlers(services: Services): Handlers {
-  const { app, accounts, jobs, sync, store } = services;
+  const { app, accounts, jobs, sync, review, exports, demo } = services;
   return {
     app: {
       info: () => app.info(),
@@ -44,13 +44,19 @@ export function createHandlers(services: Services): Handlers {
       // A job outlives the request that started it: a reload must not cancel a sync (jobs.list heals it).
       start: async (request) => sync.start(request),
     },
-    store: {
-      overview: (request) => store.overview(request),
-      segments: (request) => store.segments(request),
-      agents: (request) => store.agents(request),
-      assessments: (request) => store.assessments(request),
-      comments: (request) => store.comments(request),
-      distinct: (request) => store.distinct(request),
+    store: review.store,
+    scores: review.scores,
+    agents: review.agents,
+    calibration: review.calibration,
+    views: review.views,
+    export: {
+      start: (request) => exports.start(request),
+      reveal: (request) => exports.reveal(request),
+      copyRows: (request) => exports.copyRows(request),
+    },
+    demo: {
+      open: () => demo.open(),
+      remove: () => demo.remove(),
     },
   };
 }

@@ -294,6 +294,100 @@ export const CommentQuerySchema = z
 export type AssessmentQuery = z.output<typeof AssessmentQuerySchema>;
 export type CommentQuery = z.output<typeof CommentQuerySchema>;
 
+/** Columns of the scores table: one row per assessment (one questionnaire, one segment, one assessor). */
+export const SCORE_COLUMNS = [
+  'assessmentKey',
+  'segmentId',
+  'agentId',
+  'agentName',
+  'team',
+  'queue',
+  'questionnaireSid',
+  'questionnaire',
+  'assessor',
+  'assessorEmail',
+  'timestamp',
+  'answered',
+  'notApplicable',
+  'score',
+  'twilioPercentage',
+  'mismatch',
+] as const;
+export type ScoreColumn = (typeof SCORE_COLUMNS)[number];
+export const ScoreQuerySchema = z
+  .object({ ...windowFields, sort: z.array(sortKey(SCORE_COLUMNS)).max(3).default([]) })
+  .strict();
+export type ScoreQuery = z.output<typeof ScoreQuerySchema>;
+
+export const SCORE_GROUPS = [
+  'agent',
+  'team',
+  'questionnaire',
+  'question',
+  'category',
+  'assessor',
+  'period',
+] as const;
+export type ScoreGroupBy = (typeof SCORE_GROUPS)[number];
+export const ScoreGroupsQuerySchema = z
+  .object({
+    profileId: ProfileIdSchema,
+    filters: QueryFiltersSchema.default({}),
+    by: z.enum(SCORE_GROUPS),
+    /** Bucket size when grouping by period (UTC). */
+    period: z.enum(['day', 'week', 'month']).default('week'),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+export type ScoreGroupsQuery = z.output<typeof ScoreGroupsQuerySchema>;
+
+export const AGENT_COLUMNS = [
+  'name',
+  'team',
+  'assessments',
+  'comments',
+  'meanScore',
+  'trend',
+  'lastAssessedAt',
+] as const;
+export const ViewNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name the view.')
+  .max(80, 'Keep the name under 80 characters.');
+
+export const ExportKindSchema = z.enum(['assessments', 'comments', 'scores']);
+export type ExportKind = z.infer<typeof ExportKindSchema>;
+/** Excel's sheet limit, header row included. */
+export const EXCEL_MAX_ROWS = 1_048_576;
+export const ExportOptionsSchema = z
+  .object({
+    header: z.boolean().default(true),
+    /** UTF-8 byte order mark, so Excel reads the file as UTF-8. */
+    bom: z.boolean().default(true),
+    /** A leading ' on cells that a spreadsheet would run as a formula. */
+    formulaGuard: z.boolean().default(true),
+    /** Data rows per file; more rows go to numbered files (name-1.csv, name-2.csv …). */
+    splitRows: z.number().int().min(1).max(EXCEL_MAX_ROWS).nullable().default(null),
+  })
+  .strict();
+export type ExportOptions = z.output<typeof ExportOptionsSchema>;
+export const ExportRequestSchema = z
+  .object({
+    profileId: ProfileIdSchema,
+    kind: ExportKindSchema,
+    filters: QueryFiltersSchema.default({}),
+    /** Column ids of the kind (ASSESSMENT_COLUMNS, COMMENT_COLUMNS or SCORE_COLUMNS), in file order. */
+    columns: z.array(z.string().max(64)).min(1).max(64),
+    sort: z
+      .array(z.object({ column: z.string().max(64), dir: z.enum(['asc', 'desc']) }).strict())
+      .max(3)
+      .default([]),
+    options: ExportOptionsSchema.default({ header: true, bom: true, formulaGuard: true, splitRows: null }),
+  })
+  .strict();
+export type ExportRequest = z.output<typeof ExportRequestSchema>;
+
 /** Picker values: the distinct values of one column under the other filters. */
 export const DISTINCT_COLUMNS = [
   'segmentId',
@@ -372,7 +466,8 @@ export interface ProfileView {
   /** True when a secret is stored (keychain or session memory); the secret itself never leaves main. */
   hasSecret: boolean;
   /** 'env' profiles come from TWILIO_* variables and are read-only. */
-  source: 'file' | 'env';
+  /** 'demo': the built-in demo account (generated data, no credentials, no network). */
+  source: 'file' | 'env' | 'demo';
   /** The secret lives only in memory for this session (the keychain was unusable). */
   sessionOnly: boolean;
 }
@@ -424,7 +519,20 @@ export interface SyncResult {
   rateLimited: number;
 }
 
-export type JobResult = SyncResult;
+export interface ExportFile {
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface ExportResult {
+  kind: 'export';
+  rows: number;
+  bytes: number;
+  files: ExportFile[];
+}
+
+export type JobResult = SyncResult | ExportResult;
 
 /** The whole state of a job: every event carries all of it, so a late listener needs nothing else. */
 export interface JobSnapshot {
@@ -548,6 +656,134 @@ export interface StoreOverview {
   lastSync: { endedAt: number; status: 'done' | 'failed' | 'cancelled'; label: string } | null;
 }
 
+// Scores, agents, calibration --------------------------------------------------------------------
+
+export interface AssessmentScoreRow {
+  /** Stable id of the assessment: its segment, questionnaire and assessor. */
+  assessmentKey: string;
+  segmentId: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  team: string | null;
+  queue: string | null;
+  questionnaireSid: string | null;
+  questionnaire: string | null;
+  assessor: string | null;
+  assessorEmail: string | null;
+  /** The earliest record's timestamp (epoch ms). */
+  timestamp: number | null;
+  /** Records answered with a scored answer; N/A ones are counted apart. */
+  answered: number;
+  notApplicable: number;
+  /** Σ(score × weight) / Σ(max score × weight) × 100 over answered non-N/A questions; null when none. */
+  score: number | null;
+  /** What Segments reports for this assessment, when known. */
+  twilioPercentage: number | null;
+  /** Both figures are known and differ by more than half a point. */
+  mismatch: boolean;
+}
+
+export interface ScoreGroup {
+  key: string;
+  label: string;
+  /** Assessments in the group (means are of assessment scores, not of records). */
+  assessments: number;
+  meanScore: number | null;
+  /** For question and category groups: mean points lost per answered question (max − score), weighted. */
+  meanLost?: number | null;
+}
+
+export interface ScoreGroups {
+  profileId: string;
+  by: ScoreGroupBy;
+  groups: ScoreGroup[];
+}
+
+export interface AssessmentRecordDetail {
+  sid: string;
+  questionSid: string | null;
+  question: string | null;
+  category: string | null;
+  answer: string | null;
+  answerScore: number | null;
+  maxScore: number | null;
+  weight: number | null;
+  notApplicable: boolean;
+}
+
+export interface RowDetail {
+  profileId: string;
+  kind: RowKind;
+  row: AssessmentRow | CommentRow;
+  /** The record exactly as Twilio sent it, unknown fields included. */
+  raw: Record<string, unknown>;
+  /** The whole assessment the row belongs to (assessment rows only). */
+  assessment: (AssessmentScoreRow & { records: AssessmentRecordDetail[] }) | null;
+  segment: StoredSegment | null;
+  /** The other assessments and comments of the same segment. */
+  siblings: { assessments: AssessmentScoreRow[]; comments: CommentRow[] };
+}
+
+export interface AgentScorecard {
+  agentId: string;
+  name: string | null;
+  team: string | null;
+  assessments: number;
+  comments: number;
+  meanScore: number | null;
+  /** Mean score of the last 30 days of the agent's data minus the 30 days before; null without both. */
+  trend: number | null;
+  lastAssessedAt: number | null;
+}
+
+export interface AgentDetail {
+  profileId: string;
+  agent: AgentScorecard;
+  overTime: { period: string; assessments: number; meanScore: number | null }[];
+  weakestQuestions: ScoreGroup[];
+  weakestCategories: ScoreGroup[];
+  commentsByTag: { tagId: string | null; tag: string | null; count: number }[];
+  segments: StoredSegment[];
+}
+
+export interface CalibrationReport {
+  profileId: string;
+  /** Segments assessed with the same questionnaire by more than one assessor. */
+  segments: {
+    segmentId: string;
+    questionnaireSid: string | null;
+    questionnaire: string | null;
+    agentName: string | null;
+    scores: { assessor: string; score: number | null }[];
+    /** Highest minus lowest score. */
+    spread: number | null;
+  }[];
+  /** Per question: how often two assessors of the same segment gave the same answer. */
+  questions: { questionSid: string; question: string | null; pairs: number; agreement: number | null }[];
+  /** Per assessor: mean difference from the other assessors on the same segments, and what it rests on. */
+  assessors: { assessor: string; sharedSegments: number; leniency: number | null }[];
+}
+
+export interface AnswerDistribution {
+  profileId: string;
+  questions: {
+    questionSid: string;
+    question: string | null;
+    answers: { answer: string; count: number; score: number | null }[];
+  }[];
+}
+
+export interface SavedView {
+  name: string;
+  filters: QueryFilters;
+  savedAt: number;
+}
+
+export interface SavedViews {
+  profileId: string;
+  views: SavedView[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Channels
 // ---------------------------------------------------------------------------------------------
@@ -628,6 +864,85 @@ export const contract = {
     assessments: channel<RowWindow<AssessmentRow>>()(AssessmentQuerySchema),
     comments: channel<RowWindow<CommentRow>>()(CommentQuerySchema),
     distinct: channel<DistinctValues>()(DistinctQuerySchema),
+    /** One row per assessment with its computed score and Twilio's percentage. */
+    scores: channel<RowWindow<AssessmentScoreRow>>()(ScoreQuerySchema),
+    /** Everything about one row, for the detail drawer. */
+    row: channel<RowDetail>()(
+      z.object({ profileId: ProfileIdSchema, kind: RowKindSchema, sid: z.string().min(1).max(64) }).strict(),
+    ),
+  },
+  scores: {
+    /** Mean assessment scores per agent, team, questionnaire, question, category, assessor or period. */
+    groups: channel<ScoreGroups>()(ScoreGroupsQuerySchema),
+    /** How often each answer was given, per question (the answer distribution chart). */
+    answers: channel<AnswerDistribution>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          filters: QueryFiltersSchema.default({}),
+          limit: z.number().int().min(1).max(500).default(100),
+        })
+        .strict(),
+    ),
+  },
+  agents: {
+    scorecards: channel<RowWindow<AgentScorecard>>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          filters: QueryFiltersSchema.default({}),
+          search: z.string().max(200).default(''),
+          sort: sortKey(AGENT_COLUMNS).default({ column: 'assessments', dir: 'desc' }),
+          offset: z.number().int().min(0).default(0),
+          limit: z.number().int().min(1).max(MAX_WINDOW).default(100),
+        })
+        .strict(),
+    ),
+    detail: channel<AgentDetail>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          agentId: AgentIdSchema,
+          filters: QueryFiltersSchema.default({}),
+        })
+        .strict(),
+    ),
+  },
+  calibration: {
+    report: channel<CalibrationReport>()(
+      z.object({ profileId: ProfileIdSchema, filters: QueryFiltersSchema.default({}) }).strict(),
+    ),
+  },
+  views: {
+    list: channel<SavedViews>()(z.object({ profileId: ProfileIdSchema }).strict()),
+    save: channel<SavedViews>()(
+      z.object({ profileId: ProfileIdSchema, name: ViewNameSchema, filters: QueryFiltersSchema }).strict(),
+    ),
+    remove: channel<SavedViews>()(z.object({ profileId: ProfileIdSchema, name: ViewNameSchema }).strict()),
+  },
+  export: {
+    /** Opens the save dialog in main, then starts the export job; null when the reviewer cancelled the dialog. */
+    start: channel<JobSnapshot | null>()(ExportRequestSchema),
+    /** Shows a finished export's file in the OS file manager (the path never comes from the renderer). */
+    reveal: channel<null>()(z.object({ jobId: z.string().uuid() }).strict()),
+    /** Copies rows to the clipboard as tab-separated text, with the formula guard. */
+    copyRows: channel<{ profileId: string; rows: number }>()(
+      z
+        .object({
+          profileId: ProfileIdSchema,
+          kind: ExportKindSchema,
+          keys: z.array(z.string().min(1).max(200)).min(1).max(10_000),
+          columns: z.array(z.string().max(64)).min(1).max(64),
+          header: z.boolean().default(true),
+        })
+        .strict(),
+    ),
+  },
+  demo: {
+    /** Adds the demo account (no credentials, no network) if missing, makes it active and syncs it. */
+    open: channel<{ profileId: string; job: JobSnapshot | null }>()(none),
+    /** Removes the demo account and its data. */
+    remove: channel<null>()(none),
   },
 } as const;
 

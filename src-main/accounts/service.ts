@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkBaseUrl, secretDestination } from './base-url.ts';
+import { DEMO_PROFILE_ID, DEMO_PROFILE_LABEL, DEMO_STORED_PROFILE, demoTarget } from './demo-profile.ts';
 import { envDataFolder, ENV_PROFILE_ID, readEnvProfile } from './env-profile.ts';
 import {
   accountsError,
@@ -50,6 +51,11 @@ export interface AccountsService {
   resolve(id: string): Promise<{ profile: ProfileView; dataDir: string }>;
   /** The profile's Flex target, secret included (main process only): 'secret_missing', keychain errors. */
   target(id: string): Promise<FlexTarget>;
+  /**
+   * Adds the built-in demo profile (id `demo`) when it is missing and makes it active, in one
+   * change. Its credentials are the public demo ones: nothing goes to the keychain.
+   */
+  openDemo(): Promise<ProfileView>;
   /** The active profile and its resolved Flex target (secret included — main process only). */
   activeTarget(): Promise<{ profile: ProfileView; target: FlexTarget; dataDir: string } | null>;
   /** userData/accounts/<id>/ — each profile's own data folder; the Environment one's is named after its SID. */
@@ -59,9 +65,10 @@ export interface AccountsService {
   close(): Promise<void>;
 }
 
-/** A profile as the service handles it: from profiles.json, or the read-only environment one. */
+/** A profile as the service handles it: from profiles.json (the demo one too), or the read-only environment one. */
 type Entry =
-  { stored: StoredProfile; source: 'file' } | { stored: StoredProfile; source: 'env'; secret: string };
+  | { stored: StoredProfile; source: 'file' | 'demo' }
+  | { stored: StoredProfile; source: 'env'; secret: string };
 
 /**
  * The profile registry: non-secret fields in profiles.json, secrets in the keychain (or in memory
@@ -143,7 +150,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
   }
 
   async function hasSecret(entry: Entry): Promise<boolean> {
-    if (entry.source === 'env') return true;
+    if (entry.source !== 'file') return true;
     const { id, secretStore } = entry.stored;
     if (secretStore === 'session') return (await session.get(id)) !== null;
     // Checked per profile: after one call times out, the others must not wait too.
@@ -160,7 +167,11 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
   }
 
   function entriesOf(file: ProfilesFile): Entry[] {
-    const fromFile: Entry[] = file.profiles.map((p) => ({ stored: p, source: 'file' }));
+    const fromFile: Entry[] = file.profiles.map((p) =>
+      p.id === DEMO_PROFILE_ID
+        ? { stored: DEMO_STORED_PROFILE, source: 'demo' }
+        : { stored: p, source: 'file' },
+    );
     return envEntry ? [...fromFile, envEntry] : fromFile;
   }
 
@@ -187,12 +198,26 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     throw accountsError('profile_not_found', 'That account no longer exists. Pick another one.', { id });
   }
 
-  function findEditableIn(file: ProfilesFile, id: string): StoredProfile {
+  /** A profile this process may remove: not the Environment one. */
+  function findRemovableIn(file: ProfilesFile, id: string): Entry & { source: 'file' | 'demo' } {
     const entry = findIn(file, id);
     if (entry.source === 'env') {
       throw accountsError(
         'profile_read_only',
         'The Environment account comes from TWILIO_* variables and cannot be changed here. Change the variables and restart QM Desk.',
+        { id },
+      );
+    }
+    return entry;
+  }
+
+  /** A profile whose fields may change: neither the Environment nor the demo one. */
+  function findEditableIn(file: ProfilesFile, id: string): StoredProfile {
+    const entry = findRemovableIn(file, id);
+    if (entry.source === 'demo') {
+      throw accountsError(
+        'profile_read_only',
+        'The demo account’s data is made up by QM Desk and cannot be edited. Remove it and add your own Twilio account instead.',
         { id },
       );
     }
@@ -299,7 +324,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
   async function target(id: string): Promise<FlexTarget> {
     const entry = findIn(await registry.read(), id);
-    return targetOf(entry.stored, await secretOf(entry));
+    return entry.source === 'demo' ? demoTarget() : targetOf(entry.stored, await secretOf(entry));
   }
 
   /**
@@ -407,7 +432,12 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
               id,
               secretStore: sessionOnly ? 'session' : 'keychain',
             };
-            return { activeId: activeIdOf(file) ?? id, profiles: [...file.profiles, entry] };
+            // A reviewer who explored the demo and adds their own account wants to work in it.
+            const active = activeIdOf(file);
+            return {
+              activeId: active === null || active === DEMO_PROFILE_ID ? id : active,
+              profiles: [...file.profiles, entry],
+            };
           });
         } catch (error) {
           // Leave nothing behind for a profile that was never saved.
@@ -467,7 +497,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     remove: ({ id, deleteData }) =>
       serial(async () => {
         await save(async (file) => {
-          const current = findEditableIn(file, id);
+          const current = findRemovableIn(file, id).stored;
           // The keychain entry goes first: if the keychain refuses, the profile stays so nothing is orphaned.
           if (current.secretStore === 'keychain') await viaKeychain(() => secrets.delete(id));
           await session.delete(id);
@@ -501,6 +531,14 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
       }),
 
     async test({ id }) {
+      if (findIn(await registry.read(), id).source === 'demo') {
+        // Its data is generated in this process: there is no server, so nothing may reach the network.
+        return {
+          status: 'ok',
+          message: 'The demo data is built into QM Desk; it needs no connection.',
+          ms: null,
+        };
+      }
       return deps.testConnection(await target(id));
     },
 
@@ -514,13 +552,39 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     target,
 
+    openDemo: () =>
+      serial(async () => {
+        const dataDir = dataDirOf(DEMO_PROFILE_ID);
+        await mkdir(dataDir, { recursive: true }).catch((error: unknown) => {
+          throw accountsError(
+            'data_folder_failed',
+            `QM Desk could not create the demo data folder (${(error as NodeJS.ErrnoException).code ?? 'error'}). Check that ${dataDir} is writable.`,
+            { path: dataDir },
+          );
+        });
+        await save(async (file) => {
+          const present = file.profiles.some((p) => p.id === DEMO_PROFILE_ID);
+          if (present)
+            return activeIdOf(file) === DEMO_PROFILE_ID ? null : { ...file, activeId: DEMO_PROFILE_ID };
+          const label = DEMO_PROFILE_LABEL.toLowerCase();
+          const clash = entriesOf(file).find((e) => e.stored.label.toLowerCase() === label);
+          if (clash) {
+            throw accountsError(
+              'duplicate_label',
+              `An account called “${clash.stored.label}” already exists, and the demo data uses that name. Rename that account, then explore the demo data again.`,
+              { label: DEMO_PROFILE_LABEL },
+            );
+          }
+          return { activeId: DEMO_PROFILE_ID, profiles: [...file.profiles, { ...DEMO_STORED_PROFILE }] };
+        });
+        return view(DEMO_PROFILE_ID);
+      }),
+
     async activeTarget() {
       const file = await registry.read();
       const id = activeIdOf(file);
       if (id === null) return null;
-      const entry = findIn(file, id);
-      const secret = await secretOf(entry);
-      return { profile: await view(id), target: targetOf(entry.stored, secret), dataDir: dataDirOf(id) };
+      return { profile: await view(id), target: await target(id), dataDir: dataDirOf(id) };
     },
 
     dataDirOf,

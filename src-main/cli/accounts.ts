@@ -78,7 +78,7 @@ Example:
   printf %s "$TOKEN" | npm run cli -- accounts add --label "Support EU" --account-sid AC… --region ie1`,
     );
   addConnectionOptions(add, { account: false }).action(
-    action(cli, async (flags: AddFlags & { baseUrl?: string }) => {
+    action(cli, async (flags: AddFlags) => {
       const profile = profileFromFlags(flags);
       const what = profile.credential.kind === 'apiKey' ? 'API key secret' : 'Auth Token';
       const secret = SecretSchema.safeParse(await readSecret(cli.io, `${what} (input hidden): `));
@@ -167,7 +167,7 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** The same schema the app's form goes through; a bad flag is a usage error. */
-function profileFromFlags(flags: AddFlags & { baseUrl?: string }): Profile {
+function profileFromFlags(flags: AddFlags): Profile {
   const parsed = ProfileInputSchema.safeParse({
     label: flags.label,
     accountSid: flags.accountSid,

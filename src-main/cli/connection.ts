@@ -54,20 +54,21 @@ export function servicesEnv(connection: ConnectionOptions, env: Env): Env {
   return connection.baseUrl === undefined ? env : { ...env, QM_BASE_URL: connection.baseUrl };
 }
 
-/** A stored account by label (any case) or id. */
-export function findProfile(profiles: ProfileView[], labelOrId: string): ProfileView | undefined {
+/** An account by label (any case) or id, or what to do when there is none. */
+function mustFind(profiles: ProfileView[], labelOrId: string): ProfileView {
   const wanted = labelOrId.trim().toLowerCase();
-  return profiles.find((p) => p.label.toLowerCase() === wanted) ?? profiles.find((p) => p.id === labelOrId);
-}
-
-export async function profileByLabel(accounts: AccountsService, labelOrId: string): Promise<ProfileView> {
-  const found = findProfile((await accounts.list()).profiles, labelOrId);
+  const found =
+    profiles.find((p) => p.label.toLowerCase() === wanted) ?? profiles.find((p) => p.id === labelOrId);
   if (!found)
     throw new AppError(
       'profile_not_found',
       `No account called “${labelOrId}”. Run \`accounts list\` to see them.`,
     );
   return found;
+}
+
+export async function profileByLabel(accounts: AccountsService, labelOrId: string): Promise<ProfileView> {
+  return mustFind((await accounts.list()).profiles, labelOrId);
 }
 
 const NO_ACCOUNT =
@@ -90,14 +91,8 @@ export async function selectProfile(
 ): Promise<ProfileView> {
   const { profiles, activeId } = await accounts.list();
   let chosen: ProfileView | undefined;
-  if (connection.profile !== undefined) {
-    chosen = findProfile(profiles, connection.profile);
-    if (!chosen)
-      throw new AppError(
-        'profile_not_found',
-        `No account called “${connection.profile}”. Run \`accounts list\` to see them.`,
-      );
-  } else {
+  if (connection.profile !== undefined) chosen = mustFind(profiles, connection.profile);
+  else {
     chosen = profiles.find((p) => p.source === 'env');
     // TWILIO_* that are set but unusable must not quietly fall back to a stored account.
     const problem = chosen ? null : accounts.envProblem();

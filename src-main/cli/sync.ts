@@ -225,18 +225,14 @@ async function runSync(cli: Cli, flags: SyncFlags): Promise<number> {
   const json = flags.json === true;
 
   let jobId: string | null = null;
-  let interrupted = false;
   const progress = createProgress(io.stderr);
-  const cancel = (id: string, jobs: CliServices['jobs'] & object) => {
-    progress.note('Cancelling: stopping after the requests in flight (Ctrl+C again quits at once).');
-    void Promise.resolve()
-      .then(() => jobs.cancel(id))
-      .catch(() => {}); // the job ended on its own meanwhile
-  };
-  let onInterrupt = () => {
+  // Ctrl+C before the job exists is remembered and acted on as soon as it does.
+  let interrupted = false;
+  let cancelJob: (() => void) | null = null;
+  const offInterrupt = cli.onInterrupt(() => {
     interrupted = true;
-  };
-  const offInterrupt = cli.onInterrupt(() => onInterrupt());
+    cancelJob?.();
+  });
   const offLog = cli.routeLog((line) => progress.note(line));
   // Events may come before start() answers: keep the latest per job until we know ours.
   const early = new Map<string, JobSnapshot>();
@@ -250,14 +246,17 @@ async function runSync(cli: Cli, flags: SyncFlags): Promise<number> {
     const services = await cli.services(flags);
     const profile = await selectProfile(services.accounts, flags);
     const { sync, jobs } = syncServices(services);
-    if (interrupted) {
-      io.stderr.write('Cancelled before the sync started.\n');
-      return EXIT_CANCELLED;
-    }
+    if (interrupted) throw new AppError('cancelled', 'Cancelled before the sync started.');
     const first = await sync.start({ profileId: profile.id, target, options });
     jobId = first.jobId;
-    onInterrupt = () => cancel(first.jobId, jobs);
-    if (interrupted) cancel(first.jobId, jobs);
+    cancelJob = () => {
+      progress.note('Cancelling: stopping after the requests in flight (Ctrl+C again quits at once).');
+      // A job that ended meanwhile is not found: nothing to cancel.
+      void Promise.resolve()
+        .then(() => jobs.cancel(first.jobId))
+        .catch(() => {});
+    };
+    if (interrupted) cancelJob();
     progress.update(early.get(jobId) ?? first);
     const final = await jobs.wait(jobId);
     progress.finish(final);
@@ -287,17 +286,23 @@ function report(cli: Cli, final: JobSnapshot, json: boolean, profile: ProfileVie
   }
   const result: SyncResult = final.result;
   if (!json) stdout.write(summary(result, final));
-  if (result.skippedNoSid > 0)
+  if (result.skippedNoSid > 0) {
+    const one = result.skippedNoSid === 1;
     stderr.write(
-      `Warning: ${result.skippedNoSid} ${result.skippedNoSid === 1 ? 'record had' : 'records had'} no assessment SID and ${result.skippedNoSid === 1 ? 'was' : 'were'} skipped.\n`,
+      `Warning: ${result.skippedNoSid} ${one ? 'record had' : 'records had'} no assessment SID and ${one ? 'was' : 'were'} skipped.\n`,
     );
+  }
   if (result.failures.length === 0) return EXIT_OK;
   for (const f of result.failures) stderr.write(`Failed: ${f.kind} ${f.id} — ${f.error.message}\n`);
-  const segments = result.failures.filter((f) => f.kind === 'segment').length;
-  stderr.write(
-    `${segments > 0 ? `${segments} of ${result.segments} segments failed` : `${result.failures.length} ${result.failures.length === 1 ? 'part' : 'parts'} of the sync failed`}. Run the same command again to retry.\n`,
-  );
+  stderr.write(`${failedSummary(result)}. Run the same command again to retry.\n`);
   return EXIT_FAILURE;
+}
+
+/** "2 of 40 segments failed", or the count of other parts (an agent's comment list …) that did. */
+function failedSummary(r: SyncResult): string {
+  const segments = r.failures.filter((f) => f.kind === 'segment').length;
+  if (segments > 0) return `${segments} of ${r.segments} segments failed`;
+  return `${r.failures.length} ${r.failures.length === 1 ? 'part' : 'parts'} of the sync failed`;
 }
 
 function summary(r: SyncResult, final: JobSnapshot): string {

@@ -114,7 +114,8 @@ class Exchange implements Controller {
     if (this.#aborted || this.#done) return;
     this.#aborted = true;
     this.#reason = reason;
-      }
+    this.#fail(reason);
+  }
 
   /** Hands the controller over, then produces the answer on a later turn. */
   start(answer: () => Outcome | Error): void {

@@ -165,10 +165,10 @@ export function cellsOf<R>(columns: readonly ExportColumn<R>[], row: R): CsvValu
   return cells;
 }
 
-/** Store pages of records as pages of cells, for the encoder. */
-export async function* cellBatches<R>(
-  columns: readonly ExportColumn<R>[],
-  pages: AsyncIterable<readonly R[]> | Iterable<readonly R[]>,
-): AsyncGenerator<CsvRow[]> {
-  for await (const page of pages) yield page.map((row) => cellsOf(columns, row));
+/** The encoder options that lay records out in these columns: header labels and cells. */
+export function csvLayout<R>(columns: readonly ExportColumn<R>[]): {
+  header: string[];
+  cells: (record: R) => CsvRow;
+} {
+  return { header: headerOf(columns), cells: (record) => cellsOf(columns, record) };
 }

@@ -143,11 +143,12 @@ async function closePart(part: Part, dir: string): Promise<void> {
   await io(() => handle.close(), dir);
 }
 
+/** Best effort: the error that got us here is the one to report. */
 async function discard(parts: Part[]): Promise<void> {
   for (const part of parts) {
     await part.handle?.close().catch(() => {});
     part.handle = null;
-    await rm(part.temp, { force: true });
+    await rm(part.temp, { force: true }).catch(() => {});
   }
 }
 
@@ -162,7 +163,7 @@ async function commit(path: string, parts: Part[]): Promise<WrittenFile[]> {
       placed.push(final);
     }
   } catch (error) {
-    for (const final of placed) await rm(final, { force: true });
+    for (const final of placed) await rm(final, { force: true }).catch(() => {});
     throw error;
   }
   await syncFolder(dir);

@@ -49,7 +49,7 @@ export interface AdaptiveLimiterOptions {
 
 export const DEFAULT_LIMITER_MAX = 8;
 /** Above the last level that drew a 429, grow one slot per this many rounds of successes. */
-const PROBE_ROUNDS = 8;
+export const PROBE_ROUNDS = 16;
 
 interface Waiter {
   grant(slot: RequestSlot): void;

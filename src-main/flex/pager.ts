@@ -18,6 +18,8 @@ export interface PagerSpec {
 
 /** Consecutive empty pages with a next page that are still followed. */
 export const MAX_EMPTY_PAGES = 3;
+/** Records validated per turn of the event loop, so a page never blocks it for long. */
+const VALIDATE_SLICE = 200;
 
 interface Envelope {
   url: URL;
@@ -152,6 +154,8 @@ export function createPager<T extends object>(spec: PagerSpec): Pager<WithRaw<T>
 
         const items: WithRaw<T>[] = new Array(envelope.records.length);
         for (let i = 0; i < envelope.records.length; i++) {
+          // A full page takes tens of milliseconds to validate: let other work in between.
+          if (i > 0 && i % VALIDATE_SLICE === 0) await nextTick();
           const result = parseRecord(spec.schema, envelope.records[i], `${spec.key}[${i}]`);
           if (!result.ok) throw protocolError(result.reason, pathOf(envelope.url));
           items[i] = result.value as WithRaw<T>;

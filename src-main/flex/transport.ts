@@ -66,14 +66,16 @@ export function createTransport(
   limiter: RequestLimiter | null = null,
 ): Transport {
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
-  const agent = new Agent({
-    connections: options.connections ?? DEFAULT_CONNECTIONS,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    connectTimeout: options.connectTimeoutMs ?? 10_000,
-    headersTimeout: options.headersTimeoutMs ?? 30_000,
-    bodyTimeout: options.bodyTimeoutMs ?? 30_000,
-  });
+  const agent =
+    options.dispatcher ??
+    new Agent({
+      connections: options.connections ?? DEFAULT_CONNECTIONS,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      headersTimeout: options.headersTimeoutMs ?? 30_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 30_000,
+    });
   // Built once and kept in this closure only: never copied into an error, a log or a detail.
   const headers = {
     authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
@@ -180,7 +182,7 @@ export function createTransport(
     },
     async close() {
       // destroy, not close: a hung request must not hold the app's shutdown.
-      await agent.destroy();
+      if (options.dispatcher === undefined) await agent.destroy();
     },
   };
 }

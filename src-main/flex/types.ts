@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { RequestLimiter } from './limiter.ts';
 
 /** Who to talk to and as whom. One client (and one connection pool) per target account. */
@@ -29,6 +30,11 @@ export type Sleep = (ms: number, signal: AbortSignal | undefined) => Promise<voi
 export interface FlexClientOptions {
   /** Sockets per origin in the client's keep-alive pool. Default 32 (the limiter decides how many are busy). */
   connections?: number;
+  /**
+   * Sends every request through this undici Dispatcher instead of the client's own keep-alive pool
+   * (the demo workspace's in-process API). The caller owns it: close() leaves it open.
+   */
+  dispatcher?: Dispatcher;
   /**
    * Gates every HTTP attempt: the account's limit on concurrent requests. Default: a fresh
    * `createAdaptiveLimiter()` for this client (one client per account); null: no gate.

@@ -133,7 +133,9 @@ export function buildWhere(kind: RowKind, filters: QueryFilters, omit?: ListFilt
   const params: SQLInputValue[] = [];
   const foreign: string[] = [];
   const foreignParams: SQLInputValue[] = [];
-  for (const [name, def] of Object.entries(LIST_FILTERS) as Array<[ListFilter, (typeof LIST_FILTERS)[ListFilter]]>) {
+  for (const [name, def] of Object.entries(LIST_FILTERS) as Array<
+    [ListFilter, (typeof LIST_FILTERS)[ListFilter]]
+  >) {
     const values = filters[name];
     if (values === undefined || values.length === 0 || name === omit) continue;
     const clause = `${def.column} IN (${values.map(() => '?').join(', ')})`;
@@ -185,7 +187,10 @@ export const whereSql = (conditions: string[]): string =>
  * id runs in the last key's direction: a one-key order is then a plain walk of that column's index
  * (each index holds the row id), about ten times cheaper to materialise than a sid tiebreak.
  */
-export function buildOrder(kind: RowKind, sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>): string {
+export function buildOrder(
+  kind: RowKind,
+  sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>,
+): string {
   const map = COLUMN_SQL[kind];
   const keys: string[] = [];
   const used = new Set<string>();

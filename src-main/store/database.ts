@@ -74,8 +74,7 @@ function checkOwnership(db: DatabaseSync, version: number): void {
 
 function checkAccount(db: DatabaseSync, accountSid: string): void {
   const row = db.prepare("SELECT value FROM meta WHERE key = 'account_sid'").get() as
-    | { value: string }
-    | undefined;
+    { value: string } | undefined;
   if (row === undefined || row.value === accountSid) return;
   throw new AppError(
     'store_account_mismatch',
@@ -83,4 +82,16 @@ function checkAccount(db: DatabaseSync, accountSid: string): void {
       'never mix: QM Desk keeps a separate store for each account.',
     { detail: { storedAccountSid: row.value, accountSid } },
   );
+}
+
+/** The writer leaves fresh planner statistics behind (cheap: analysis is bounded), then closes. */
+export function closeDatabase(db: DatabaseSync, role: Role): void {
+  if (role === 'writer') {
+    try {
+      db.exec('PRAGMA analysis_limit = 1000; PRAGMA optimize;');
+    } catch {
+      // Statistics are a nicety: a failure here must not keep the file from closing.
+    }
+  }
+  db.close();
 }

@@ -13,15 +13,25 @@ import type { ReaderMethod, Ready, Request, Response, WorkerInit, WriterMethod }
 import type { Store, StoreOpenOptions } from './types.ts';
 
 // Under Node the worker runs from its source (type stripping); in the electron-vite build it is a
-// second entry, store-worker.js, next to the bundle that holds this code.
-const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker.ts' : './store-worker.js';
+// second entry, out/main/store-worker.js, beside the bundle that holds this code (or one level up
+// should the bundler ever move this code into out/main/chunks/).
+const WORKER_FILE = import.meta.url.endsWith('.ts')
+  ? './worker.ts'
+  : import.meta.url.includes('/chunks/')
+    ? '../store-worker.js'
+    : './store-worker.js';
 
-const fromBody = (body: ErrorBody): AppError => new AppError(body.code, body.message, { detail: body.detail });
+const fromBody = (body: ErrorBody): AppError =>
+  new AppError(body.code, body.message, { detail: body.detail });
 
 const stopped = (reason: string): AppError =>
-  new AppError('store_failed', "This account's local data stopped working unexpectedly. Open the account again.", {
-    detail: { reason },
-  });
+  new AppError(
+    'store_failed',
+    "This account's local data stopped working unexpectedly. Open the account again.",
+    {
+      detail: { reason },
+    },
+  );
 
 interface Channel {
   call(method: Request['method'], args: unknown[]): Promise<unknown>;
@@ -29,15 +39,27 @@ interface Channel {
   close(): Promise<void>;
 }
 
-function startWorker(init: WorkerInit): Promise<Channel> {
-  const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: init });
+interface Spawned {
+  /** Opens the connection (the worker's first message); the channel once it is ready. */
+  open(init: WorkerInit): Promise<Channel>;
+  /** Stops a thread that was never opened. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a worker thread; it loads its modules at once and opens its connection when asked. */
+function spawnWorker(): Spawned {
+  const worker = new Worker(new URL(WORKER_FILE, import.meta.url));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let broken: AppError | null = null;
+  let closeAsked = false;
+  let started = false;
+  let settleStart: { resolve: () => void; reject: (error: AppError) => void } | null = null;
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
 
   const failAll = (error: AppError): void => {
     broken ??= error;
+    settleStart?.reject(error);
     for (const request of pending.values()) request.reject(error);
     pending.clear();
   };
@@ -51,49 +73,62 @@ function startWorker(init: WorkerInit): Promise<Channel> {
       });
     },
     async close() {
+      closeAsked = true;
       if (broken === null) await channel.call('close', []);
       await exited;
     },
   };
 
-  return new Promise<Channel>((resolveStart, rejectStart) => {
-    let started = false;
-    worker.on('message', (message: Ready | Response) => {
-      if (!started) {
-        started = true;
-        if ('ready' in message && message.ready) resolveStart(channel);
-        else if ('ready' in message) rejectStart(fromBody(message.error));
-        return;
-      }
-      const response = message as Response;
-      const request = pending.get(response.id);
-      if (request === undefined) return;
-      pending.delete(response.id);
-      if (response.ok) request.resolve(response.value);
-      else request.reject(fromBody(response.error));
-    });
-    worker.on('error', (error) => {
-      const failure = stopped(error.message);
-      if (!started) rejectStart(failure);
-      failAll(failure);
-    });
-    worker.on('exit', (code) => {
-      const failure = closedError();
-      if (!started) rejectStart(stopped(`the store worker exited with code ${code} before it was ready`));
+  worker.on('message', (message: Ready | Response) => {
+    if (!started) {
       started = true;
-      failAll(failure);
-    });
+      if ('ready' in message && message.ready) settleStart?.resolve();
+      else if ('ready' in message) failAll(fromBody(message.error));
+      return;
+    }
+    const response = message as Response;
+    const request = pending.get(response.id);
+    if (request === undefined) return;
+    pending.delete(response.id);
+    if (response.ok) request.resolve(response.value);
+    else request.reject(fromBody(response.error));
   });
+  worker.on('error', (error) => failAll(stopped(error.message)));
+  worker.on('exit', (code) =>
+    failAll(closeAsked ? closedError() : stopped(`the store worker exited with code ${code}`)),
+  );
+
+  return {
+    open(init) {
+      if (broken !== null) return Promise.reject(broken);
+      return new Promise<Channel>((resolve, reject) => {
+        settleStart = { resolve: () => resolve(channel), reject };
+        worker.postMessage(init);
+      });
+    },
+    async dispose() {
+      closeAsked = true;
+      await worker.terminate();
+    },
+  };
 }
 
 export async function openStore(options: StoreOpenOptions): Promise<Store> {
   const file = resolve(options.file);
   const { accountSid } = options;
-  // The writer migrates and checks the Account SID first; the reader then opens the ready file.
-  const writer = await startWorker({ file, accountSid, role: 'writer' });
+  // Both threads load their modules at once; the writer migrates and checks the Account SID, and
+  // only then does the reader open the file.
+  const spawned = { writer: spawnWorker(), reader: spawnWorker() };
+  let writer: Channel;
+  try {
+    writer = await spawned.writer.open({ file, accountSid, role: 'writer' });
+  } catch (error) {
+    await spawned.reader.dispose();
+    throw error;
+  }
   let reader: Channel;
   try {
-    reader = await startWorker({ file, accountSid, role: 'reader' });
+    reader = await spawned.reader.open({ file, accountSid, role: 'reader' });
   } catch (error) {
     await writer.close();
     throw error;

@@ -54,6 +54,7 @@ const COMMENT_INDEXED = [
 
 const SEGMENT_INDEXED = [
   'agent_id',
+  'name_key',
   'agent_name',
   'team',
   'queue',
@@ -64,9 +65,7 @@ const SEGMENT_INDEXED = [
 ];
 
 const indexes = (table: string, columns: string[]): string =>
-  columns
-    .map((c) => `CREATE INDEX ${table}_by_${c.replace(/, /g, '_')} ON ${table}(${c});`)
-    .join('\n');
+  columns.map((c) => `CREATE INDEX ${table}_by_${c.replace(/, /g, '_')} ON ${table}(${c});`).join('\n');
 
 /** Version 1: records, segments, agents, reference data, stream cursors and sync runs. */
 const V1 = `
@@ -101,6 +100,8 @@ CREATE TABLE segments (
   date TEXT,
   assessment_type TEXT,
   assessment_percentage TEXT,
+  -- agent_name folded (case, accents) for search
+  name_key TEXT,
   raw TEXT,
   details_at INTEGER,
   last_synced_at INTEGER,
@@ -113,9 +114,10 @@ CREATE TABLE agents (
   agent_id TEXT PRIMARY KEY,
   name TEXT,
   team TEXT,
-  team_in_hierarchy TEXT
+  team_in_hierarchy TEXT,
+  name_key TEXT
 ) STRICT;
-CREATE INDEX agents_by_name ON agents(name COLLATE NOCASE);
+CREATE INDEX agents_by_name_key ON agents(name_key);
 
 -- One row per API record (one answered question). agent_name, team, queue are copied from the
 -- segment (or the agent) so every filter and sort has an index on this table.
@@ -190,6 +192,15 @@ CREATE TRIGGER comments_fts_update AFTER UPDATE OF text ON comments WHEN old.tex
   INSERT INTO comments_fts(comments_fts, rowid, text) VALUES ('delete', old.id, old.text);
   INSERT INTO comments_fts(rowid, text) VALUES (new.id, new.text);
 END;
+
+-- Rows per value of each picker column (counts.ts keeps them current with every write).
+CREATE TABLE value_counts (
+  kind TEXT NOT NULL,
+  col TEXT NOT NULL,
+  value TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (kind, col, value)
+) STRICT, WITHOUT ROWID;
 
 -- Reference data (names and scores), replaced as a whole by each sync run.
 CREATE TABLE questionnaires (

@@ -20,7 +20,10 @@ export type Generations = Record<RowKind, number>;
 
 export function readGenerations(db: DatabaseSync): Generations {
   const gens: Generations = { assessments: 0, comments: 0 };
-  for (const row of db.prepare('SELECT kind, gen FROM generations').all() as Array<{ kind: string; gen: number }>) {
+  for (const row of db.prepare('SELECT kind, gen FROM generations').all() as Array<{
+    kind: string;
+    gen: number;
+  }>) {
     if (row.kind === 'assessments' || row.kind === 'comments') gens[row.kind] = row.gen;
   }
   return gens;

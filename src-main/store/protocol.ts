@@ -4,6 +4,7 @@ import type { Role } from './database.ts';
 import type { Reader } from './reader.ts';
 import type { Writer } from './writer.ts';
 
+/** The first message to a worker: which connection to open. */
 export interface WorkerInit {
   file: string;
   accountSid: string;
@@ -40,5 +41,5 @@ export interface Request {
 
 export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorBody };
 
-/** The worker's first message: its connection is open (migrated, account checked), or why not. */
+/** The answer to WorkerInit: the connection is open (migrated, account checked), or why not. */
 export type Ready = { ready: true } | { ready: false; error: ErrorBody };

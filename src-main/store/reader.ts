@@ -34,6 +34,7 @@ import {
 import { ftsQuery, MATCH_END, MATCH_START } from './fts.ts';
 import { createOrderCache, readGenerations } from './orders.ts';
 import { snapshot, statementCache } from './sql.ts';
+import { fold, likePrefix } from './text.ts';
 
 type Window<R> = { total: number; offset: number; rows: R[] };
 
@@ -69,9 +70,6 @@ function parse<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   return result.data;
 }
 
-/** A LIKE pattern matching values that start with `prefix`, case-insensitively (ASCII). */
-const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 const SEGMENT_SORT: Record<string, string> = {
   segmentId: 's.segment_id',
   agentName: 'agentName',
@@ -89,10 +87,25 @@ const ORDER_CACHE_SIZE = 6;
 export function createReader(db: DatabaseSync): Reader {
   const statement = statementCache(db);
   const orders = createOrderCache(db, ORDER_CACHE_SIZE);
-  const highlight = db.prepare(
-    `SELECT highlight(comments_fts, 0, '${MATCH_START}', '${MATCH_END}') AS h
-     FROM comments_fts WHERE comments_fts MATCH ? AND rowid = ?`,
+  // One pass over the matches for a whole window: a rowid lookup per row (rowid = ?) would set the
+  // MATCH up again for each row, which costs milliseconds apiece for a prefix term. The range lets
+  // FTS5 skip doclist parts outside the window; the unary + keeps IN a plain filter.
+  const highlights = db.prepare(
+    `SELECT rowid AS id, highlight(comments_fts, 0, '${MATCH_START}', '${MATCH_END}') AS h
+     FROM comments_fts WHERE comments_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3
+       AND +rowid IN (SELECT value FROM json_each(?4))`,
   );
+  function highlightsOf(match: string, ids: number[]): Map<number, string> {
+    if (ids.length === 0) return new Map();
+    // Bound as integers: FTS5 ignores a rowid constraint given as a double (a JS number).
+    const rows = highlights.all(
+      match,
+      BigInt(Math.min(...ids)),
+      BigInt(Math.max(...ids)),
+      JSON.stringify(ids),
+    ) as Array<{ id: number; h: string | null }>;
+    return new Map(rows.flatMap((r) => (r.h === null ? [] : [[r.id, r.h] as const])));
+  }
 
   function window<R>(
     kind: RowKind,
@@ -105,10 +118,14 @@ export function createReader(db: DatabaseSync): Reader {
     const where = buildWhere(kind, normal);
     const order = buildOrder(kind, sort);
     const key = JSON.stringify([kind, normal, sort.map((s) => [s.column, s.dir])]);
-    const materialised = orders.get(key, where.deps, readGenerations(db), {
-      sql: `SELECT id FROM ${kind} ${whereSql(where.conditions)} ${order}`,
-      params: where.params,
-    });
+    const match = ftsQuery(normal.text);
+    // Text alone in arrival order is the full-text index itself: its rowids are the comment ids, in order.
+    const textOnly =
+      kind === 'comments' && match !== null && sort.length === 0 && Object.keys(normal).length === 1;
+    const select = textOnly
+      ? { sql: 'SELECT rowid FROM comments_fts WHERE comments_fts MATCH ? ORDER BY rowid', params: [match] }
+      : { sql: `SELECT id FROM ${kind} ${whereSql(where.conditions)} ${order}`, params: where.params };
+    const materialised = orders.get(key, where.deps, readGenerations(db), select);
     const rows = statement(
       `SELECT w.id AS id, ${selectList(kind, 't')} FROM temp.${materialised.table} w
        JOIN ${kind} t ON t.id = w.id WHERE w.pos BETWEEN ? AND ? ORDER BY w.pos`,
@@ -139,16 +156,20 @@ export function createReader(db: DatabaseSync): Reader {
       const match = ftsQuery(q.filters.text);
       return snapshot(db, () => {
         const { total, rows } = window<CommentRow>('comments', q.filters, q.sort, q.offset, q.limit);
+        const marked =
+          match === null
+            ? new Map<number, string>()
+            : highlightsOf(
+                match,
+                rows.map((r) => r.id),
+              );
         return {
           total,
           offset: q.offset,
           rows: rows.map(({ id, ...row }) => {
             const out: CommentRow = toBoolean({ ...row });
-            if (match !== null) {
-              // A rowid bound as a JS number (a double) is ignored by FTS5's rowid lookup: bind an integer.
-              const hit = highlight.get(match, BigInt(id)) as { h: string | null } | undefined;
-              if (hit?.h != null) out.highlight = hit.h;
-            }
+            const highlight = marked.get(id);
+            if (highlight !== undefined) out.highlight = highlight;
             return out;
           }),
         };
@@ -162,32 +183,43 @@ export function createReader(db: DatabaseSync): Reader {
       const column = COLUMN_SQL[table][q.column];
       if (column === undefined) throw new Error(`no ${table} column for ${q.column}`);
       const where = buildWhere(table, normaliseFilters(q.filters), def.filter);
-      const conditions = [...where.conditions, `${column} IS NOT NULL`];
-      const params: SQLInputValue[] = [...where.params];
-      const prefix = q.prefix === undefined || q.prefix === '' ? null : likePrefix(q.prefix);
-      if (prefix !== null && def.label === null) {
-        conditions.push(`${column} LIKE ? ESCAPE '\\'`);
-        params.push(prefix);
+      // Under no other filter the counts come from value_counts (kept by the writer), not from a scan.
+      const counted = where.conditions.length === 0;
+      const conditions = counted ? ['kind = ?', 'col = ?'] : [...where.conditions, `${column} IS NOT NULL`];
+      const params: SQLInputValue[] = counted ? [table, column] : [...where.params];
+      const prefix = q.prefix === undefined || q.prefix === '' ? null : q.prefix;
+      // Ids are ASCII: their prefix is matched in SQL. Names (labels, teams …) are matched on the
+      // groups, with case and accents folded (SQLite's LIKE folds ASCII only).
+      const prefixInSql = prefix !== null && q.column === 'segmentId';
+      if (prefixInSql) {
+        conditions.push(`${counted ? 'value' : column} LIKE ? ESCAPE '\\'`);
+        params.push(likePrefix(prefix));
       }
-      // Labels are looked up per value after grouping, so the count can run on the column's index alone.
+      // Labels are looked up per value after grouping, so counting never reads whole rows.
       const label =
         def.label === null
           ? 'value'
           : `coalesce((SELECT l.${def.label} FROM ${table} l
                WHERE l.${column} = g.value AND l.${def.label} IS NOT NULL LIMIT 1), value)`;
-      let sql = `SELECT value, ${label} AS label, n AS count
-        FROM (SELECT ${column} AS value, count(*) AS n FROM ${table} ${whereSql(conditions)} GROUP BY ${column}) g`;
-      if (prefix !== null && def.label !== null) {
-        sql = `SELECT * FROM (${sql}) WHERE value LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\'`;
-        params.push(prefix, prefix);
+      const groups = counted
+        ? `SELECT value, n FROM value_counts ${whereSql(conditions)}`
+        : `SELECT ${column} AS value, count(*) AS n FROM ${table} ${whereSql(conditions)} GROUP BY ${column}`;
+      let sql = `SELECT value, ${label} AS label, n AS count FROM (${groups}) g ORDER BY label COLLATE NOCASE, value`;
+      if (prefix === null || prefixInSql) {
+        sql += ' LIMIT ?';
+        params.push(q.limit);
       }
-      sql += ' ORDER BY label COLLATE NOCASE, value LIMIT ?';
-      params.push(q.limit);
-      const values = snapshot(db, () => statement(sql).all(...params)) as Array<{
+      let values = snapshot(db, () => statement(sql).all(...params)) as Array<{
         value: string;
         label: string;
         count: number;
       }>;
+      if (prefix !== null && !prefixInSql) {
+        const key = fold(prefix);
+        values = values
+          .filter((v) => fold(String(v.value)).startsWith(key) || fold(String(v.label)).startsWith(key))
+          .slice(0, q.limit);
+      }
       return {
         column: q.column,
         values: values.map((v) => ({ value: String(v.value), label: String(v.label), count: v.count })),
@@ -198,8 +230,10 @@ export function createReader(db: DatabaseSync): Reader {
       const q = parse(QUERIES.segments, query);
       const search = q.search?.trim() ?? '';
       const where =
-        search === '' ? '' : "WHERE s.segment_id LIKE ?1 ESCAPE '\\' OR coalesce(s.agent_name, g.name) LIKE ?1 ESCAPE '\\'";
-      const params = search === '' ? [] : [likePrefix(search)];
+        search === ''
+          ? ''
+          : "WHERE s.segment_id LIKE ?1 ESCAPE '\\' OR coalesce(s.name_key, g.name_key) LIKE ?2 ESCAPE '\\'";
+      const params = search === '' ? [] : [likePrefix(search), likePrefix(fold(search))];
       const sortColumn = SEGMENT_SORT[q.sort.column];
       if (sortColumn === undefined) throw new Error(`unknown segment column ${q.sort.column}`);
       const order = `ORDER BY ${sortColumn} ${q.sort.dir === 'desc' ? 'DESC' : 'ASC'}, s.segment_id ASC`;
@@ -220,8 +254,9 @@ export function createReader(db: DatabaseSync): Reader {
     agents(query) {
       const q = parse(QUERIES.agents, query);
       const search = q.search.trim();
-      const where = search === '' ? '' : "WHERE a.name LIKE ?1 ESCAPE '\\' OR a.agent_id LIKE ?1 ESCAPE '\\'";
-      const params = search === '' ? [] : [likePrefix(search)];
+      const where =
+        search === '' ? '' : "WHERE a.agent_id LIKE ?1 ESCAPE '\\' OR a.name_key LIKE ?2 ESCAPE '\\'";
+      const params = search === '' ? [] : [likePrefix(search), likePrefix(fold(search))];
       const rows = statement(
         `SELECT a.agent_id AS agentId, a.name AS name, a.team AS team,
            (SELECT count(*) FROM segments s WHERE s.agent_id = a.agent_id) AS segments
@@ -233,7 +268,9 @@ export function createReader(db: DatabaseSync): Reader {
     overview() {
       return snapshot(db, () => {
         const count = (sql: string): number => (statement(sql).get() as { n: number }).n;
-        const account = statement("SELECT value FROM meta WHERE key = 'account_sid'").get() as { value: string };
+        const account = statement("SELECT value FROM meta WHERE key = 'account_sid'").get() as {
+          value: string;
+        };
         const last = statement(
           'SELECT ended_at AS endedAt, status, label FROM sync_runs WHERE ended_at IS NOT NULL ORDER BY ended_at DESC, id DESC LIMIT 1',
         ).get() as { endedAt: number; status: 'done' | 'failed' | 'cancelled'; label: string } | undefined;
@@ -243,15 +280,16 @@ export function createReader(db: DatabaseSync): Reader {
           comments: count('SELECT count(*) AS n FROM comments'),
           segments: count('SELECT count(*) AS n FROM segments'),
           agents: count('SELECT count(*) AS n FROM agents'),
-          lastSync: last === undefined ? null : { endedAt: last.endedAt, status: last.status, label: last.label },
+          lastSync:
+            last === undefined ? null : { endedAt: last.endedAt, status: last.status, label: last.label },
         };
       });
     },
 
     segmentIds() {
-      return (statement('SELECT segment_id AS s FROM segments ORDER BY segment_id').all() as Array<{ s: string }>).map(
-        (r) => r.s,
-      );
+      return (
+        statement('SELECT segment_id AS s FROM segments ORDER BY segment_id').all() as Array<{ s: string }>
+      ).map((r) => r.s);
     },
 
     segmentIdsOfAgent(agentId) {

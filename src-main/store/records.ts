@@ -93,7 +93,11 @@ export function assessmentValues(
 }
 
 /** Values in COMMENT_FIELDS order. */
-export function commentValues(record: Comment, segment: SegmentFields, ref: ReferenceLookup): SQLInputValue[] {
+export function commentValues(
+  record: Comment,
+  segment: SegmentFields,
+  ref: ReferenceLookup,
+): SQLInputValue[] {
   const tagId = record.comment?.category?.category_id ?? null;
   return [
     record.segment_id,

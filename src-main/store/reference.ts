@@ -57,10 +57,19 @@ export function writeReference(db: DatabaseSync, ref: ReferenceData): void {
     if (q.question_sid === null) continue;
     const allowNa = q.allow_na === null ? null : Number(q.allow_na);
     const categorySid = stringField(q.category, 'category_sid');
-    question.run(q.question_sid, q.question, q.description, categorySid, q.answer_set_id, allowNa, json(q.raw));
+    question.run(
+      q.question_sid,
+      q.question,
+      q.description,
+      categorySid,
+      q.answer_set_id,
+      allowNa,
+      json(q.raw),
+    );
   }
   const category = db.prepare('INSERT OR REPLACE INTO categories(category_sid, name, raw) VALUES (?, ?, ?)');
-  for (const c of ref.categories) if (c.category_sid !== null) category.run(c.category_sid, c.name, json(c.raw));
+  for (const c of ref.categories)
+    if (c.category_sid !== null) category.run(c.category_sid, c.name, json(c.raw));
 
   const raw = db.prepare('INSERT OR REPLACE INTO reference_raw(kind, json) VALUES (?, ?)');
   if (ref.answerSets !== null) {
@@ -81,12 +90,15 @@ export function writeReference(db: DatabaseSync, ref: ReferenceData): void {
       }
     });
     const na = ref.answerSets.not_applicable;
-    if (na !== null && na.id !== null) answer.run('', na.id, na.name, na.description, null, finite(na.sort), 1);
+    if (na !== null && na.id !== null)
+      answer.run('', na.id, na.name, na.description, null, finite(na.sort), 1);
     raw.run('answer_sets', json(ref.answerSets.raw));
   }
   if (ref.commentTags !== null) {
     db.exec('DELETE FROM comment_tags');
-    const tag = db.prepare('INSERT OR REPLACE INTO comment_tags(tag_id, name, is_default, sort) VALUES (?, ?, ?, ?)');
+    const tag = db.prepare(
+      'INSERT OR REPLACE INTO comment_tags(tag_id, name, is_default, sort) VALUES (?, ?, ?, ?)',
+    );
     for (const t of ref.commentTags.comments ?? []) {
       if (t.id !== null) tag.run(t.id, t.name, t.default === null ? null : Number(t.default), finite(t.sort));
     }
@@ -107,7 +119,9 @@ export function loadReference(db: DatabaseSync): ReferenceLookup {
   const tags = pairs('SELECT tag_id AS k, name AS v FROM comment_tags');
   const inSet = new Map<string, AnswerRow>();
   const byId = new Map<string, AnswerRow>();
-  for (const row of db.prepare('SELECT * FROM answers ORDER BY answer_set_id').all() as unknown as AnswerRow[]) {
+  for (const row of db
+    .prepare('SELECT * FROM answers ORDER BY answer_set_id')
+    .all() as unknown as AnswerRow[]) {
     inSet.set(`${row.answer_set_id}\u0000${row.answer_id}`, row);
     if (!byId.has(row.answer_id) || row.is_na === 1) byId.set(row.answer_id, row);
   }

@@ -116,7 +116,8 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
 
   /** Counts a committed page of a stream whose records belong to the result. */
   const counted =
-    (kind: 'assessments' | 'comments') => (outcome: { written: number; skippedNoSid: number; removed: number }) => {
+    (kind: 'assessments' | 'comments') =>
+    (outcome: { written: number; skippedNoSid: number; removed: number }) => {
       result[kind] += outcome.written;
       result.skippedNoSid += outcome.skippedNoSid;
       result.removed += outcome.removed;
@@ -247,9 +248,9 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
   async function findByAgent(agentId: string, ids: Set<string>): Promise<void> {
     const named = new Set<string>();
     const listed = await part({ kind: 'agent', id: agentId }, () =>
-      syncStream(deps, 'comments', { agentId }, signal, (_, records) => {
-        for (const record of records) {
-          const id = validSegmentId(record.segment_id);
+      syncStream(deps, 'comments', { agentId }, signal, (_, segmentIds) => {
+        for (const segmentId of segmentIds) {
+          const id = validSegmentId(segmentId);
           if (id !== null) named.add(id);
         }
       }),
@@ -274,7 +275,9 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
     let done = 0;
     ctx.progress({ phase: syncingPhase(0, ids.length), done: 0, total: ids.length });
     await pool(ids, options.concurrency, signal, failJob, async (segmentId) => {
-      await part({ kind: 'segment', id: segmentId }, () => syncSegment(segmentId, detailsKnown.has(segmentId)));
+      await part({ kind: 'segment', id: segmentId }, () =>
+        syncSegment(segmentId, detailsKnown.has(segmentId)),
+      );
       done++;
       ctx.progress({ phase: syncingPhase(done, ids.length), done, total: ids.length });
     });
@@ -335,7 +338,9 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
     await store
       .endRun(runId, { status: cancelled ? 'cancelled' : 'failed', endedAt: ctx.clock.now(), result })
       .catch((endError: unknown) => {
-        ctx.log.warn('The sync run could not be recorded as ended', { reason: toErrorBody(endError).message });
+        ctx.log.warn('The sync run could not be recorded as ended', {
+          reason: toErrorBody(endError).message,
+        });
       });
     throw cancelled ? cancelledError() : (fatal ?? error);
   }
@@ -399,4 +404,3 @@ async function pool<T>(
   if (first !== null) throw (first as { error: unknown }).error;
   if (signal.aborted) throw cancelledError();
 }
-

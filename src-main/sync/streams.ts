@@ -37,14 +37,18 @@ function filtersOf(scope: StreamScope): { segmentId?: string; agentId?: string }
 
 /**
  * Pages the stream from where its pass stands into the store; `onPage` hears each committed page
- * (with its records, for callers that look at what came). Resolves when the pass is complete.
+ * with the segment ids its records name. Resolves when the pass is complete.
+ *
+ * Pipelined: a page is handed to the store (which copies it at once), then the next page is
+ * parsed while the store writes this one, and only then is the commit awaited. Commits stay in
+ * order, one at a time; a page's records are garbage as soon as the store has its copy.
  */
 export async function syncStream(
   deps: StreamDeps,
   kind: StreamKind,
   scope: StreamScope,
   signal: AbortSignal,
-  onPage?: (outcome: PageOutcome, records: readonly { segment_id: string | null }[]) => void,
+  onPage?: (outcome: PageOutcome, segmentIds: ReadonlySet<string>) => void,
 ): Promise<StreamTotals> {
   const { store, client, pageSize } = deps;
   const { pass, resumeFrom } = await store.openPass(kind, scope);
@@ -52,23 +56,42 @@ export async function syncStream(
   let pages = 0;
 
   const run = async (from: string | null): Promise<void> => {
+    const local = new AbortController();
     const pager = client.pages(kind, filtersOf(scope), {
       pageSize,
-      signal,
+      signal: AbortSignal.any([signal, local.signal]),
       ...(from === null ? {} : { from }),
     });
-    for await (const page of pager) {
-      const outcome = await store.commitPage({
-        kind,
-        scope,
-        pass,
-        // The pager of `kind` yields that kind's records; TypeScript cannot tie the two unions.
-        records: page.items as PageCommit['records'],
-        next: page.meta.next_page_url,
-      });
-      pages++;
-      addTotals(totals, outcome);
-      onPage?.(outcome, page.items);
+    const iterator = pager[Symbol.asyncIterator]();
+    let ahead = iterator.next();
+    try {
+      for (;;) {
+        const step = await ahead;
+        if (step.done === true) return;
+        const page = step.value;
+        const commit = store.commitPage({
+          kind,
+          scope,
+          pass,
+          // The pager of `kind` yields that kind's records; TypeScript cannot tie the two unions.
+          records: page.items as PageCommit['records'],
+          next: page.meta.next_page_url,
+        });
+        const named = new Set<string>();
+        for (const record of page.items) if (record.segment_id !== null) named.add(record.segment_id);
+        ahead = iterator.next();
+        // Awaited after the commit; until then a failure must not count as unhandled.
+        ahead.catch(() => undefined);
+        const outcome = await commit;
+        pages++;
+        addTotals(totals, outcome);
+        onPage?.(outcome, named);
+      }
+    } finally {
+      // A failed commit leaves the next page on its way: stop it, let it settle, end the pager.
+      local.abort();
+      await ahead.catch(() => undefined);
+      await iterator.return?.(undefined);
     }
   };
 

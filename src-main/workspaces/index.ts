@@ -5,6 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
+import { createDemoDispatcher } from '../demo/dispatcher.ts';
 import { AppError } from '../errors.ts';
 import { createFlexClient, type FlexClient } from '../flex/client.ts';
 import { createAdaptiveLimiter } from '../flex/limiter.ts';
@@ -38,19 +39,46 @@ export function storeFileName(accountSid: string): string {
   return `store-${accountSid.toLowerCase()}.sqlite`;
 }
 
+/** A client and what it alone uses: the demo's in-process API goes when its client goes. */
+interface OpenClient {
+  target: FlexTarget;
+  client: FlexClient;
+  close(): Promise<void>;
+}
+
 interface Entry {
   profileId: string;
   accountSid: string;
+  /** The built-in demo account: its client answers from the generator, in this process. */
+  demo: boolean;
   dataDir: string;
   file: string;
   /** The workspace once its store opened; shared by concurrent opens. */
   ready: Promise<Workspace>;
-  client: { target: FlexTarget; client: FlexClient } | null;
+  client: OpenClient | null;
   closed: boolean;
 }
 
 const defaultClient = (target: FlexTarget): FlexClient =>
   createFlexClient(target, { limiter: createAdaptiveLimiter() });
+
+/** The real Flex client over the demo's own dispatcher: no socket, no network, one per workspace. */
+function demoClient(target: FlexTarget): OpenClient {
+  const dispatcher = createDemoDispatcher();
+  const client = createFlexClient(target, { dispatcher, limiter: createAdaptiveLimiter() });
+  return {
+    target,
+    client,
+    async close() {
+      // The client leaves a dispatcher it was given open: it is ours to end.
+      try {
+        await client.close();
+      } finally {
+        await dispatcher.destroy();
+      }
+    },
+  };
+}
 
 export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   const { accounts, jobs, paths, logger, openStore } = deps;
@@ -59,6 +87,11 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   /** Closes still running for workspaces already taken out of the map. */
   const closing = new Set<Promise<void>>();
   let shut = false;
+
+  function ownClient(target: FlexTarget): OpenClient {
+    const client = createClient(target);
+    return { target, client, close: () => client.close() };
+  }
 
   function closeLater(entry: Entry): Promise<void> {
     const done = closeEntry(entry).finally(() => closing.delete(done));
@@ -75,7 +108,7 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
       .catch((error: unknown) =>
         logger.warn('An account store did not close cleanly', { profileId, reason: reason(error) }),
       );
-    const client = entry.client?.client;
+    const client = entry.client;
     entry.client = null;
     await client
       ?.close()
@@ -99,14 +132,15 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
       }
       if (entry.client && sameTarget(entry.client.target, target)) return entry.client.client;
       // New credentials or address (the reviewer edited the account): the old client is stale.
-      const stale = entry.client?.client;
-      entry.client = { target, client: createClient(target) };
+      const stale = entry.client;
+      entry.client = entry.demo ? demoClient(target) : ownClient(target);
       void stale?.close().catch(() => undefined);
       return entry.client.client;
     };
     const entry: Entry = {
       profileId: profile.id,
       accountSid: profile.accountSid,
+      demo: profile.source === 'demo',
       dataDir,
       file,
       ready: openStore({ file, accountSid: profile.accountSid }).then((store): Workspace => ({

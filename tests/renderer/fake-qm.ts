@@ -3,6 +3,13 @@ import type { QmApi } from '../../src-preload/api.ts';
 import type {
   AccountsState,
   AppInfo,
+  AssessmentRow,
+  AssessmentScoreRow,
+  CommentRow,
+  DistinctValue,
+  QueryFilters,
+  RowDetail,
+  SavedView,
   ConnectionTestResult,
   ErrorCode,
   EventName,
@@ -113,10 +120,199 @@ export function storedSegment(i: number, overrides: Partial<StoredSegment> = {})
   };
 }
 
+export interface FakeRows {
+  assessments: AssessmentRow[];
+  comments: CommentRow[];
+  scores: AssessmentScoreRow[];
+}
+
 export interface FakeStore {
   overview: Omit<StoreOverview, 'profileId'>;
   segments: StoredSegment[];
   agents: KnownAgent[];
+  /** The review tables; none: every table is empty. */
+  rows?: FakeRows;
+  /** store.row answers by sid; a row without one gets a plain detail built from the row. */
+  details?: Record<string, RowDetail>;
+}
+
+const AGENTS = ['Ana López', 'Bo Chen', 'Cleo Ward', 'Dev Patel', 'Eli Moreau'];
+
+/** One answered question, the way the store returns it; `i` picks agent, team, answer … in turn. */
+export function assessmentRow(i: number, overrides: Partial<AssessmentRow> = {}): AssessmentRow {
+  return {
+    sid: `FM${String(i).padStart(32, '0')}`,
+    segmentId: uuidOf(Math.floor(i / 4)),
+    agentId: uuidOf(i % 5, 'a9e7'),
+    agentName: AGENTS[i % 5]!,
+    team: `Team ${i % 3}`,
+    queue: 'Support',
+    questionnaireSid: 'GQ0001',
+    questionnaire: 'Support QA',
+    questionSid: `GE000${i % 4}`,
+    question: `Question ${i % 4}`,
+    categorySid: `GC000${i % 2}`,
+    category: i % 2 ? 'Empathy' : 'Accuracy',
+    answerId: `GA${i % 3}`,
+    answer: ['Yes', 'Partly', 'No'][i % 3]!,
+    answerScore: [10, 5, 0][i % 3]!,
+    weight: 1,
+    offset: i * 2,
+    report: i % 7 === 0,
+    assessor: `assessor-${i % 2}`,
+    assessorEmail: `assessor-${i % 2}@example.com`,
+    timestamp: Date.UTC(2024, 0, 1) + i * 60_000,
+    ...overrides,
+  };
+}
+
+export function commentRow(i: number, overrides: Partial<CommentRow> = {}): CommentRow {
+  return {
+    sid: `FC${String(i).padStart(32, '0')}`,
+    segmentId: uuidOf(Math.floor(i / 2)),
+    agentId: uuidOf(i % 5, 'a9e7'),
+    agentName: AGENTS[i % 5]!,
+    team: `Team ${i % 3}`,
+    queue: 'Support',
+    text: i % 2 ? `Great greeting, customer thanked agent ${i}` : `Missed the refund policy on call ${i}`,
+    tagId: `TG${i % 2}`,
+    tag: i % 2 ? 'Praise' : 'Coaching',
+    offset: i,
+    weight: null,
+    report: i % 5 === 0,
+    assessor: `assessor-${i % 2}`,
+    assessorEmail: null,
+    timestamp: Date.UTC(2024, 0, 1) + i * 60_000,
+    ...overrides,
+  };
+}
+
+export function scoreRow(i: number, overrides: Partial<AssessmentScoreRow> = {}): AssessmentScoreRow {
+  const score = 40 + ((i * 7) % 60);
+  return {
+    assessmentKey: `${uuidOf(i)}|GQ0001|assessor-${i % 2}`,
+    segmentId: uuidOf(i),
+    agentId: uuidOf(i % 5, 'a9e7'),
+    agentName: AGENTS[i % 5]!,
+    team: `Team ${i % 3}`,
+    queue: 'Support',
+    questionnaireSid: 'GQ0001',
+    questionnaire: 'Support QA',
+    assessor: `assessor-${i % 2}`,
+    assessorEmail: null,
+    timestamp: Date.UTC(2024, 0, 1) + i * 60_000,
+    answered: 4,
+    notApplicable: i % 3 === 0 ? 1 : 0,
+    score,
+    twilioPercentage: i % 10 === 0 ? score - 5 : score,
+    mismatch: i % 10 === 0,
+    ...overrides,
+  };
+}
+
+/** The field holding a picker value's readable name (as the store labels distinct values). */
+const DISTINCT_LABELS: Record<string, string> = {
+  agentId: 'agentName',
+  questionnaireSid: 'questionnaire',
+  questionSid: 'question',
+  categorySid: 'category',
+  tagId: 'tag',
+};
+
+const LIST_FIELDS: Record<string, string> = {
+  segmentIds: 'segmentId',
+  agentIds: 'agentId',
+  teams: 'team',
+  queues: 'queue',
+  questionnaireSids: 'questionnaireSid',
+  questionSids: 'questionSid',
+  categorySids: 'categorySid',
+  answers: 'answer',
+  tagIds: 'tagId',
+  assessors: 'assessor',
+};
+
+const words = (text: string | undefined): string[] => (text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+
+/** Rows matching the filters the way the store means them (lists OR within, AND across; text words ANDed). */
+function matching<R extends object>(rows: readonly R[], filters: QueryFilters = {}): R[] {
+  const wanted = words(filters.text);
+  return rows.filter((row) => {
+    const r = row as Record<string, unknown>;
+    for (const [key, field] of Object.entries(LIST_FIELDS)) {
+      const values = filters[key as keyof QueryFilters] as string[] | undefined;
+      if (values?.length && field in r && !values.includes(String(r[field]))) return false;
+    }
+    if (filters.report !== undefined && 'report' in r && r['report'] !== filters.report) return false;
+    const ts = r['timestamp'] as number | null;
+    if (filters.since !== undefined && (ts === null || ts < filters.since)) return false;
+    if (filters.until !== undefined && (ts === null || ts > filters.until)) return false;
+    if (wanted.length) {
+      const text = String(r['text'] ?? '').toLowerCase();
+      if (!('text' in r) || !wanted.every((w) => text.includes(w))) return false;
+    }
+    return true;
+  });
+}
+
+/** The comment text with each searched word wrapped in the store's match marks. */
+function highlightOf(text: string, wanted: string[]): string {
+  if (!wanted.length) return text;
+  const escaped = wanted.map((w) => w.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&'));
+  const pattern = new RegExp(`(${escaped.join('|')})`, 'gi');
+  return text.replace(pattern, '\u0002$1\u0003');
+}
+
+function sorted<R extends object>(
+  rows: R[],
+  sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>,
+): R[] {
+  return [...rows].sort((a, b) => {
+    for (const key of sort) {
+      const x = (a as Record<string, unknown>)[key.column] as string | number | null;
+      const y = (b as Record<string, unknown>)[key.column] as string | number | null;
+      if (x === y) continue;
+      const order = x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+      return key.dir === 'asc' ? order : -order;
+    }
+    return 0;
+  });
+}
+
+interface WindowQuery {
+  profileId: string;
+  filters?: QueryFilters;
+  sort?: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>;
+  offset?: number;
+  limit?: number;
+}
+
+function tableWindow<R extends object>(rows: readonly R[], q: WindowQuery): RowWindow<R> {
+  const all = sorted(matching(rows, q.filters), q.sort ?? []);
+  const offset = q.offset ?? 0;
+  const wanted = words(q.filters?.text);
+  const page = all.slice(offset, offset + (q.limit ?? 100)).map((row) => {
+    const text = (row as { text?: string | null }).text;
+    return wanted.length && typeof text === 'string' ? { ...row, highlight: highlightOf(text, wanted) } : row;
+  });
+  return { profileId: q.profileId, total: all.length, offset, rows: page };
+}
+
+/** A detail for a row that has no hand-made one: the row itself, nothing around it. */
+function plainDetail(
+  profileId: string,
+  kind: 'assessments' | 'comments',
+  row: AssessmentRow | CommentRow,
+): RowDetail {
+  return {
+    profileId,
+    kind,
+    row,
+    raw: { ...row },
+    assessment: null,
+    segment: null,
+    siblings: { assessments: [], comments: [] },
+  };
 }
 
 export function emptyStore(): FakeStore {
@@ -175,6 +371,9 @@ export function createFakeQm(
   const stores = new Map<string, FakeStore>();
   const storeOf = (profileId: string): FakeStore => stores.get(profileId) ?? initial.store ?? emptyStore();
   let jobs: JobSnapshot[] = initial.jobs ?? [];
+  /** Saved views per profile, as main keeps them. */
+  const views = new Map<string, SavedView[]>();
+  const viewsOf = (profileId: string): SavedView[] => views.get(profileId) ?? [];
 
   const api = {
     app: {
@@ -254,14 +453,85 @@ export function createFakeQm(
           return ok({ profileId: request.profileId, agents });
         },
       ),
-      assessments: vi.fn(async (request: { profileId: string }) =>
-        ok({ profileId: request.profileId, total: 0, offset: 0, rows: [] }),
+      assessments: vi.fn(async (request: WindowQuery) =>
+        ok(tableWindow(storeOf(request.profileId).rows?.assessments ?? [], request)),
       ),
-      comments: vi.fn(async (request: { profileId: string }) =>
-        ok({ profileId: request.profileId, total: 0, offset: 0, rows: [] }),
+      comments: vi.fn(async (request: WindowQuery) =>
+        ok(tableWindow(storeOf(request.profileId).rows?.comments ?? [], request)),
       ),
-      distinct: vi.fn(async (request: { profileId: string; column: string }) =>
-        ok({ profileId: request.profileId, column: request.column, values: [] }),
+      scores: vi.fn(async (request: WindowQuery) =>
+        ok(tableWindow(storeOf(request.profileId).rows?.scores ?? [], request)),
+      ),
+      distinct: vi.fn(
+        async (request: {
+          profileId: string;
+          kind: 'assessments' | 'comments';
+          column: string;
+          filters?: QueryFilters;
+          prefix?: string;
+          limit?: number;
+        }) => {
+          const rows = storeOf(request.profileId).rows?.[request.kind] ?? [];
+          const counts = new Map<string, DistinctValue>();
+          const labelField = DISTINCT_LABELS[request.column];
+          for (const row of matching(rows, request.filters) as unknown as Array<Record<string, unknown>>) {
+            const value = row[request.column];
+            if (value === null || value === undefined) continue;
+            const label = String((labelField && row[labelField]) ?? value);
+            const entry = counts.get(String(value)) ?? { value: String(value), label, count: 0 };
+            entry.count++;
+            counts.set(String(value), entry);
+          }
+          const prefix = (request.prefix ?? '').toLowerCase();
+          const values = [...counts.values()]
+            .filter(
+              (v) => v.value.toLowerCase().startsWith(prefix) || v.label.toLowerCase().startsWith(prefix),
+            )
+            .sort((a, b) => a.label.localeCompare(b.label))
+            .slice(0, request.limit ?? 200);
+          return ok({ profileId: request.profileId, column: request.column, values });
+        },
+      ),
+      row: vi.fn(
+        async (request: {
+          profileId: string;
+          kind: 'assessments' | 'comments';
+          sid: string;
+        }): Promise<Result<RowDetail>> => {
+          const store = storeOf(request.profileId);
+          const made = store.details?.[request.sid];
+          if (made) return ok({ ...made, profileId: request.profileId });
+          const row = (store.rows?.[request.kind] as Array<AssessmentRow | CommentRow> | undefined)?.find(
+            (r) => r.sid === request.sid,
+          );
+          return row
+            ? ok(plainDetail(request.profileId, request.kind, row))
+            : fail('not_found', 'That row is not in the local store.');
+        },
+      ),
+    },
+    views: {
+      list: vi.fn(async (request: { profileId: string }) =>
+        ok({ profileId: request.profileId, views: viewsOf(request.profileId) }),
+      ),
+      save: vi.fn(async (request: { profileId: string; name: string; filters: QueryFilters }) => {
+        const name = request.name.trim();
+        const next = [
+          ...viewsOf(request.profileId).filter((v) => v.name !== name),
+          { name, filters: request.filters, savedAt: Date.now() },
+        ].sort((a, b) => a.name.localeCompare(b.name));
+        views.set(request.profileId, next);
+        return ok({ profileId: request.profileId, views: next });
+      }),
+      remove: vi.fn(async (request: { profileId: string; name: string }) => {
+        const next = viewsOf(request.profileId).filter((v) => v.name !== request.name);
+        views.set(request.profileId, next);
+        return ok({ profileId: request.profileId, views: next });
+      }),
+    },
+    export: {
+      copyRows: vi.fn(async (request: { profileId: string; keys: string[] }) =>
+        ok({ profileId: request.profileId, rows: request.keys.length }),
       ),
     },
     on: vi.fn((name: string, listener: (payload: unknown) => void) => {

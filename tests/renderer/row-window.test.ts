@@ -57,22 +57,28 @@ describe('row source', () => {
     expect(rows.rows.value).toEqual([]);
   });
 
-  it('keeps the rows it has until a reload answers, and shows a failed page as an error', async () => {
+  it('reloads the rows in view when the list is replaced, and shows a failed page as an error', async () => {
     const { rows, fetch, setAll } = source(150);
     await rows.reload();
     rows.ensure(120, 149);
     await flushPromises();
-    setAll(rowsOf(120));
-    await rows.reload();
-    expect(rows.rows.value).toHaveLength(120);
-    expect(rows.rows.value[110]).toBeUndefined();
-
-    fetch.mockResolvedValueOnce(fail('store_closed', 'The store is closed.'));
-    rows.ensure(100, 119);
+    setAll(rowsOf(120).map((r) => `${r}'`));
+    const reloading = rows.reload();
+    // Until the new first page answers, the old rows stay on screen.
+    expect(rows.rows.value[130]).toBe('row 130');
+    await reloading;
     await flushPromises();
+    expect(rows.rows.value).toHaveLength(120);
+    // The rows in view came again without the table asking (its range did not change).
+    expect(rows.rows.value[110]).toBe("row 110'");
+    expect(fetch.mock.calls.map(([, offset]) => offset)).toEqual([0, 100, 0, 100]);
+
+    setAll(rowsOf(120));
+    fetch.mockResolvedValueOnce(fail('store_closed', 'The store is closed.'));
+    await rows.reload();
     expect(rows.error.value?.code).toBe('store_closed');
     // The failed page is asked for again next time it is needed.
-    rows.ensure(100, 119);
+    rows.ensure(0, 119);
     await flushPromises();
     expect(rows.error.value).toBeNull();
     expect(rows.rows.value[110]).toBe('row 110');

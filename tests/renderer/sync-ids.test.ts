@@ -116,12 +116,15 @@ describe('job words', () => {
       { kind: 'segment', id: SEG[0], error: { code: 'server', message: 'Twilio had an error.' } },
       { kind: 'segment', id: SEG[1], error: { code: 'server', message: 'Twilio had an error.' } },
     ];
-    const partial = snapshot({
-      profileId: p,
-      state: 'done',
-      result: syncResult({ segments: 40, segmentsSynced: 38, assessments: 700, comments: 180, failures }),
+    const result = syncResult({
+      segments: 40,
+      segmentsSynced: 38,
+      assessments: 700,
+      comments: 180,
+      failures,
     });
-    expect(failedText(partial.result!)).toBe('2 of 40 segments failed');
+    const partial = snapshot({ profileId: p, state: 'done', result });
+    expect(failedText(result)).toBe('2 of 40 segments failed');
     expect(endText(partial).tone).toBe('warning');
     expect(endText(partial).text).toContain('2 of 40 segments failed');
 

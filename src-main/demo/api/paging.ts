@@ -41,7 +41,7 @@ export class Paging {
       s: scope,
       c: hex8(hash(this.secret, offset, Number.parseInt(scope, 16))),
     });
-    return Buffer.from(json).toString('base64url');
+    return base64url(json);
   }
 
   /** The page asked for, or an error message for a 400. */
@@ -70,11 +70,11 @@ export class Paging {
   private decode(token: string, scope: string): number | string {
     const invalid = 'PageToken is invalid';
     if (!/^[A-Za-z0-9_-]+$/.test(token)) return invalid;
-    const bytes = Buffer.from(token, 'base64url');
-    if (bytes.toString('base64url') !== token) return invalid;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(bytes.toString('utf8'));
+      const text = atob(token.replace(/-/g, '+').replace(/_/g, '/'));
+      if (base64url(text) !== token) return invalid; // only the one canonical spelling of a token
+      parsed = JSON.parse(text);
     } catch {
       return invalid;
     }
@@ -87,6 +87,11 @@ export class Paging {
     if (s !== scope) return 'PageToken was issued for a different list or different filters';
     return o as number;
   }
+}
+
+/** base64url without padding, of an ASCII string (btoa/atob, not Buffer: this module stays free of Node). */
+function base64url(ascii: string): string {
+  return btoa(ascii).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 export function pageUrl(

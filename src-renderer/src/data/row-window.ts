@@ -35,28 +35,32 @@ export function createRowSource<R>(options: RowWindowOptions<R>): RowSource<R> {
   const error = ref<ErrorBody | null>(null);
   let generation = 0;
   let requested = new Set<number>();
+  /** The rows last asked for (in view): reloaded at once when the list is replaced under them. */
+  let wanted: [number, number] | null = null;
 
   let inFlight = 0;
 
-  async function loadPage(page: number, gen: number): Promise<void> {
+  /** Loads one page; true when its rows were taken. */
+  async function loadPage(page: number, gen: number, reloading = false): Promise<boolean> {
     const profileId = options.profileId();
-    if (!profileId) return;
+    if (!profileId) return false;
     requested.add(page);
     inFlight++;
     loading.value = true;
     const result = await options.fetch(profileId, page * pageSize, pageSize);
-    if (gen !== generation) return;
+    if (gen !== generation) return false;
     loading.value = --inFlight > 0;
     if (!result.ok) {
       requested.delete(page);
       error.value = result.error;
-      return;
+      return false;
     }
     const data = result.data;
-    if (data.profileId !== profileId || options.profileId() !== profileId) return;
+    if (data.profileId !== profileId || options.profileId() !== profileId) return false;
     error.value = null;
     let next: Array<R | undefined>;
-    if (total.value === data.total) next = [...rows.value];
+    const resized = total.value !== data.total;
+    if (!resized) next = [...rows.value];
     else {
       // The list changed size under us: keep nothing from the other pages.
       next = new Array<R | undefined>(data.total);
@@ -67,9 +71,13 @@ export function createRowSource<R>(options: RowWindowOptions<R>): RowSource<R> {
       if (data.offset + i < next.length) next[data.offset + i] = row;
     });
     rows.value = next;
+    // (A reload asks for the rows in view itself, once its first page is in.)
+    if (resized && wanted && !reloading) ensure(...wanted);
+    return true;
   }
 
   function ensure(start: number, end: number): void {
+    wanted = [start, end];
     if (total.value === null || total.value === 0) return;
     const last = Math.min(end, total.value - 1);
     for (let page = Math.floor(Math.max(start, 0) / pageSize); page * pageSize <= last; page++)
@@ -87,14 +95,14 @@ export function createRowSource<R>(options: RowWindowOptions<R>): RowSource<R> {
       error.value = null;
       return;
     }
-    await loadPage(0, gen);
-    if (gen === generation && total.value !== null) {
+    if ((await loadPage(0, gen, true)) && total.value !== null) {
       // Rows past the new total are gone; the rest reload as they come into view.
       const first = rows.value.slice(0, Math.min(pageSize, total.value));
       const next = new Array<R | undefined>(total.value);
       first.forEach((row, i) => (next[i] = row));
       rows.value = next;
       requested = new Set([0]);
+      if (wanted) ensure(...wanted);
     }
   }
 

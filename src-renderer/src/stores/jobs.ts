@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { JobSnapshot, SyncFailure, SyncTargetInput } from '../../../src-preload/contract.ts';
 import { qm } from '../api.ts';
-import { endText, failureKey, isFinal } from '../sync/job-text.ts';
+import { endText, failureKey, isFinal, syncResultOf } from '../sync/job-text.ts';
 import { retryTargetOf } from '../sync/retry.ts';
 import { useAccountsStore } from './accounts.ts';
 import { useToasts } from './toasts.ts';
@@ -67,7 +67,7 @@ export const useJobsStore = defineStore('jobs', () => {
   function ended(snapshot: JobSnapshot, live: boolean): void {
     const latest = !lastEnded.value || snapshot.startedAt >= lastEnded.value.startedAt;
     if (latest) lastEnded.value = snapshot;
-    const result = snapshot.result;
+    const result = syncResultOf(snapshot);
     const retriedParts = retried.get(snapshot.jobId);
     if (snapshot.state === 'done' && result) {
       if (retriedParts) {

@@ -1,19 +1,21 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export const VIEWS = ['review', 'agents', 'accounts', 'settings'] as const;
+/** In nav order; Ctrl/Cmd+1..n follow it (shortcuts.ts reads this list). */
+export const VIEWS = ['review', 'agents', 'calibration', 'accounts', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export const VIEW_LABELS: Record<ViewName, string> = {
   review: 'Review',
   agents: 'Agents',
+  calibration: 'Calibration',
   accounts: 'Accounts',
   settings: 'Settings',
 };
 
 /**
- * Which view the main area shows (the app has no router: four views, one window), plus the
- * requests that global shortcuts make of components they do not own.
+ * Which view the main area shows (the app has no router: a handful of views, one window), plus
+ * the requests that global shortcuts make of components they do not own.
  */
 export const useViewStore = defineStore('view', () => {
   const current = ref<ViewName>('review');

@@ -5,6 +5,10 @@ import { countText } from './ids.ts';
 
 export const isFinal = (snapshot: JobSnapshot): boolean => snapshot.state !== 'running';
 
+/** The sync result a snapshot carries, if it is a sync's. */
+export const syncResultOf = (snapshot: JobSnapshot): SyncResult | null =>
+  snapshot.result?.kind === 'sync' ? snapshot.result : null;
+
 const NUMBER = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const RATE = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
@@ -60,6 +64,17 @@ export function failedText(result: SyncResult): string {
     .join(', ');
 }
 
+/**
+ * How to pick up a cancelled sync: the same request resumes from its stored cursors. ("Sync again"
+ * re-syncs the stored segments only, so it does not finish a pasted list.) Labels are main's
+ * describeTarget().
+ */
+function resumeHint(label: string): string {
+  if (label === 'Sync everything') return 'Sync everything again resumes where it stopped';
+  if (label === 'Sync the stored segments again') return 'Sync again resumes where it stopped';
+  return 'press Sync with the same IDs to resume where it stopped';
+}
+
 export type EndTone = 'success' | 'warning' | 'error' | 'info';
 
 /** What a job's end means to the reviewer, as one line and a tone. */
@@ -68,11 +83,11 @@ export function endText(snapshot: JobSnapshot): { text: string; tone: EndTone } 
     case 'running':
       return { text: snapshot.phase, tone: 'info' };
     case 'cancelled':
-      return { text: 'Cancelled — synced so far is kept; Sync again resumes', tone: 'info' };
+      return { text: `Cancelled — synced so far is kept; ${resumeHint(snapshot.label)}`, tone: 'info' };
     case 'failed':
       return { text: snapshot.error?.message ?? `${snapshot.label} failed.`, tone: 'error' };
     case 'done': {
-      const result = snapshot.result;
+      const result = syncResultOf(snapshot);
       if (!result) return { text: `${snapshot.label}: done`, tone: 'success' };
       const notes: string[] = [];
       if (result.skippedNoSid > 0)
@@ -98,7 +113,7 @@ const UNREACHABLE: ReadonlySet<ErrorCode> = new Set(['network', 'timeout']);
 export function endedUnreachable(snapshot: JobSnapshot): boolean {
   if (snapshot.state === 'failed')
     return snapshot.error !== undefined && UNREACHABLE.has(snapshot.error.code);
-  const result = snapshot.result;
+  const result = syncResultOf(snapshot);
   if (snapshot.state !== 'done' || !result || result.failures.length === 0) return false;
   return result.segmentsSynced === 0 && result.failures.every((f) => UNREACHABLE.has(f.error.code));
 }

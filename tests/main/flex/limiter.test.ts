@@ -2,7 +2,7 @@
 // never more requests in flight than its limit, and a server that refuses beyond its own limit
 // teaches it that limit without losing a request.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdaptiveLimiter, type RequestSlot } from '../../../src-main/flex/limiter.ts';
+import { createAdaptiveLimiter, PROBE_ROUNDS, type RequestSlot } from '../../../src-main/flex/limiter.ts';
 import { cleanup, client, harness, recorder } from './helpers.ts';
 
 const h = harness();
@@ -53,7 +53,7 @@ describe('createAdaptiveLimiter', () => {
     expect(limiter.stats().limit).toBe(3);
     for (let i = 0; i < 2; i++) (await limiter.acquire()).release('ok');
     expect(limiter.stats().limit).toBe(5);
-    for (let i = 0; i < 5 * 8 - 1; i++) (await limiter.acquire()).release('ok');
+    for (let i = 0; i < 5 * PROBE_ROUNDS - 1; i++) (await limiter.acquire()).release('ok');
     expect(limiter.stats().limit).toBe(5);
     (await limiter.acquire()).release('ok');
     expect(limiter.stats().limit).toBe(6);
@@ -136,8 +136,8 @@ describe('a client with a limiter', () => {
     const b = client(h, 'http://127.0.0.1:9', { username: 'ACx', password: 'pw' });
     expect(a.limiter).not.toBeNull();
     expect(a.limiter).not.toBe(b.limiter);
-    expect(client(h, 'http://127.0.0.1:9', { username: 'ACx', password: 'pw' }, { limiter: null }).limiter).toBe(
-      null,
-    );
+    expect(
+      client(h, 'http://127.0.0.1:9', { username: 'ACx', password: 'pw' }, { limiter: null }).limiter,
+    ).toBe(null);
   });
 });

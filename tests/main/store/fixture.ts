@@ -68,7 +68,11 @@ export function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** A fresh temp folder per test; removed afterwards. */
-export async function tempDir(): Promise<{ dir: string; file: (name?: string) => string; remove: () => Promise<void> }> {
+export async function tempDir(): Promise<{
+  dir: string;
+  file: (name?: string) => string;
+  remove: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'qm-store-'));
   return {
     dir,

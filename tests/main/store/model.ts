@@ -2,12 +2,7 @@
  * A plain-JS model of what the store's queries should answer, built straight from the generator's
  * records: rows, filters, sort order, FTS word matching. Tests compare the store against it.
  */
-import type {
-  AssessmentRow,
-  CommentRow,
-  QueryFilters,
-  RowKind,
-} from '../../../src-preload/contract.ts';
+import type { AssessmentRow, CommentRow, QueryFilters, RowKind } from '../../../src-preload/contract.ts';
 import type { Fixture } from './fixture.ts';
 
 export interface ModelRow {
@@ -20,9 +15,13 @@ export interface ModelRow {
   text: string | null;
 }
 
+export interface ModelRowOf<R extends AssessmentRow | CommentRow> extends ModelRow {
+  row: R;
+}
+
 export interface Model {
-  assessments: ModelRow[];
-  comments: ModelRow[];
+  assessments: Array<ModelRowOf<AssessmentRow>>;
+  comments: Array<ModelRowOf<CommentRow>>;
 }
 
 const num = (v: string | number | null | undefined): number | null =>
@@ -49,10 +48,11 @@ export function buildModel(fixture: Fixture, options: { segmentsWithDetails?: Se
       queue: seg?.queue ?? null,
     };
   };
-  const assessments = data.assessments().map((r, seq): ModelRow => {
+  const assessments = data.assessments().map((r, seq): ModelRowOf<AssessmentRow> => {
     const q = r.assessment.questionnaire;
     const setId = setOfQuestion.get(q.question.question_sid);
-    const score = r.answer_id === sets.not_applicable.id ? null : (scores.get(`${setId}/${r.answer_id}`) ?? null);
+    const score =
+      r.answer_id === sets.not_applicable.id ? null : (scores.get(`${setId}/${r.answer_id}`) ?? null);
     const row: AssessmentRow = {
       sid: r.assessment_sid,
       segmentId: r.segment_id,
@@ -76,7 +76,7 @@ export function buildModel(fixture: Fixture, options: { segmentsWithDetails?: Se
     };
     return { seq, kind: 'assessments', row, tagId: null, text: null };
   });
-  const comments = data.comments().map((r, seq): ModelRow => {
+  const comments = data.comments().map((r, seq): ModelRowOf<CommentRow> => {
     const row: CommentRow = {
       sid: r.assessment_sid,
       segmentId: r.segment_id,
@@ -99,8 +99,10 @@ export function buildModel(fixture: Fixture, options: { segmentsWithDetails?: Se
 
 // ---- FTS, as unicode61 with remove_diacritics 2 tokenizes ----
 
-export const tokens = (text: string): string[] =>
-  (text.match(/[\p{L}\p{N}]+/gu) ?? []).map((t) => t.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
+/** Case and accents folded. */
+export const fold = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+export const tokens = (text: string): string[] => (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
 
 /** The words of a search text as the store reads them: [word, prefix?]; words without letters are dropped. */
 export function searchTerms(text: string): Array<{ word: string[]; prefix: boolean }> {
@@ -152,25 +154,38 @@ function ownMatch(r: ModelRow, f: QueryFilters, foreign: boolean): boolean {
     if (foreign ? kind !== r.kind : kind !== 'both' && kind !== r.kind) continue;
     if (!values.includes(get(r, field) as string)) return false;
   }
-  if (foreign) return r.kind !== 'comments' || f.text === undefined || searchTerms(f.text).length === 0 || matchesText(r.text, f.text);
+  if (foreign)
+    return (
+      r.kind !== 'comments' ||
+      f.text === undefined ||
+      searchTerms(f.text).length === 0 ||
+      matchesText(r.text, f.text)
+    );
   if (f.report !== undefined && get(r, 'report') !== f.report) return false;
   const ts = get(r, 'timestamp') as number | null;
   if (f.since !== undefined && (ts === null || ts < f.since)) return false;
   if (f.until !== undefined && (ts === null || ts > f.until)) return false;
-  if (r.kind === 'comments' && f.text !== undefined && searchTerms(f.text).length > 0 && !matchesText(r.text, f.text))
+  if (
+    r.kind === 'comments' &&
+    f.text !== undefined &&
+    searchTerms(f.text).length > 0 &&
+    !matchesText(r.text, f.text)
+  )
     return false;
   return true;
 }
 
 function hasForeign(kind: RowKind, f: QueryFilters): boolean {
   const other = kind === 'assessments' ? 'comments' : 'assessments';
-  const list = LIST.some(([name, , k]) => k === other && ((f[name] as string[] | undefined)?.length ?? 0) > 0);
+  const list = LIST.some(
+    ([name, , k]) => k === other && ((f[name] as string[] | undefined)?.length ?? 0) > 0,
+  );
   return list || (kind === 'assessments' && f.text !== undefined && searchTerms(f.text).length > 0);
 }
 
 /** Rows of `kind` matching the filters (a filter of the other kind: segments having such a row). */
 export function filterRows(model: Model, kind: RowKind, f: QueryFilters): ModelRow[] {
-  const rows = model[kind];
+  const rows: ModelRow[] = model[kind];
   let segments: Set<string | null> | null = null;
   if (hasForeign(kind, f)) {
     const other = kind === 'assessments' ? model.comments : model.assessments;

@@ -55,7 +55,10 @@ describe('opening a store', () => {
       expect(get('PRAGMA user_version')).toBe(SCHEMA_VERSION);
       expect(get('PRAGMA journal_mode')).toBe('wal');
       expect(get("SELECT value FROM meta WHERE key = 'account_sid'")).toBe(ACCOUNT_SID);
-      const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").all().map((r) => r.name);
+      const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((r) => r.name);
       for (const table of [
         'assessments',
         'assessment_raw',
@@ -93,7 +96,9 @@ describe('opening a store', () => {
       openStore({ file, accountSid: ACCOUNT_SID }),
     ]);
     await Promise.all([a.close(), b.close()]);
-    inspect(file, (db) => expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION }));
+    inspect(file, (db) =>
+      expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION }),
+    );
   });
 
   it('refuses a file written by a newer version, and leaves it as it was', async () => {
@@ -145,7 +150,9 @@ describe('opening a store', () => {
     expect(error.message).toContain(ACCOUNT_SID);
     expect(error.message).toMatch(/never mix/);
     inspect(file, (db) =>
-      expect(db.prepare("SELECT value FROM meta WHERE key = 'account_sid'").get()).toEqual({ value: ACCOUNT_SID }),
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'account_sid'").get()).toEqual({
+        value: ACCOUNT_SID,
+      }),
     );
   });
 

@@ -72,7 +72,11 @@ describe('a failing segment', () => {
     const rec = context();
     const result = await sync(st, client(k, s), { segments: ids }, {}, rec);
     expect(result.failures).toEqual([
-      { kind: 'segment', id: bad, error: expect.objectContaining({ code: 'server', message: expect.stringMatching(/HTTP 503/) }) },
+      {
+        kind: 'segment',
+        id: bad,
+        error: expect.objectContaining({ code: 'server', message: expect.stringMatching(/HTTP 503/) }),
+      },
     ]);
     expect(result).toMatchObject({ segments: 10, segmentsSynced: 9 });
     const good = ids.filter((id) => id !== bad);
@@ -160,12 +164,17 @@ describe('records without an assessment SID', () => {
     const pageSize = 2;
     const rec = context();
     const result = await sync(st, client(k, proxied), { segments: ids }, { pageSize }, rec);
-    const pages = ids.reduce((n, id) => n + Math.ceil(s.data.countAssessments({ segmentId: id }) / pageSize), 0);
+    const pages = ids.reduce(
+      (n, id) => n + Math.ceil(s.data.countAssessments({ segmentId: id }) / pageSize),
+      0,
+    );
     const expected = expectedOf(s, ids);
     expect(result.skippedNoSid).toBe(pages);
     expect(result.assessments).toBe(expected.assessments.length - pages);
     expect((await st.overview()).assessments).toBe(expected.assessments.length - pages);
-    expect(rec.updates.at(-1)?.phase).toMatch(new RegExp(`${pages} records had no assessment SID and were skipped\\.$`));
+    expect(rec.updates.at(-1)?.phase).toMatch(
+      new RegExp(`${pages} records had no assessment SID and were skipped\\.$`),
+    );
   });
 });
 

@@ -169,7 +169,8 @@ export function busySegments(s: Simulator, count: number, min = 1): string[] {
   const out = s.data
     .segmentIds()
     .filter(
-      (id) => s.data.countAssessments({ segmentId: id }) >= min && s.data.countComments({ segmentId: id }) >= 1,
+      (id) =>
+        s.data.countAssessments({ segmentId: id }) >= min && s.data.countComments({ segmentId: id }) >= 1,
     )
     .slice(0, count);
   if (out.length < count) throw new Error(`the dataset has only ${out.length} segments with records`);

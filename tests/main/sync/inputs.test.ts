@@ -189,9 +189,9 @@ describe('agents', () => {
     expect(new Set(got.segments.map((g) => g.segmentId))).toEqual(wanted);
     expect(sids(got.comments)).toEqual(expected.comments);
     expect(sids(got.assessments)).toEqual(expected.assessments);
-    expect(requestsTo(s, 'QualityManagement/Assessments/Comments').some((e) => e.query.AgentId?.[0] === agent)).toBe(
-      true,
-    );
+    expect(
+      requestsTo(s, 'QualityManagement/Assessments/Comments').some((e) => e.query.AgentId?.[0] === agent),
+    ).toBe(true);
   });
 
   it('an agent nobody commented on and the store does not know is listed as not found', async () => {
@@ -232,13 +232,27 @@ describe('stored and everything', () => {
       failures: [],
     });
     const got = await contents(st);
-    expect(sids(got.assessments)).toEqual(s.data.assessments().map((a) => a.assessment_sid).sort());
-    expect(sids(got.comments)).toEqual(s.data.comments().map((a) => a.assessment_sid).sort());
+    expect(sids(got.assessments)).toEqual(
+      s.data
+        .assessments()
+        .map((a) => a.assessment_sid)
+        .sort(),
+    );
+    expect(sids(got.comments)).toEqual(
+      s.data
+        .comments()
+        .map((a) => a.assessment_sid)
+        .sort(),
+    );
     expect(got.segments).toHaveLength(s.data.segmentCount);
     expect(got.segments.every((g) => g.synced)).toBe(true);
     // Unfiltered lists, one pass each.
-    const unfiltered = s.log.filter((e) => e.path.endsWith('/Assessments') && e.query.SegmentId === undefined);
+    const unfiltered = s.log.filter(
+      (e) => e.path.endsWith('/Assessments') && e.query.SegmentId === undefined,
+    );
     expect(unfiltered).toHaveLength(9);
-    expect(rec.updates.some((u) => /^Syncing every record of the account: \d/.test(u.phase ?? ''))).toBe(true);
+    expect(rec.updates.some((u) => /^Syncing every record of the account: \d/.test(u.phase ?? ''))).toBe(
+      true,
+    );
   });
 });

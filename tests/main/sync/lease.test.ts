@@ -23,7 +23,10 @@ async function folder(): Promise<string> {
 
 type Answer = { ok: true; pid: number } | { ok: false; code?: string; message: string };
 
-function spawnChild(dir: string, mode: 'hold' | 'release' = 'hold'): { child: ChildProcess; answer: Promise<Answer> } {
+function spawnChild(
+  dir: string,
+  mode: 'hold' | 'release' = 'hold',
+): { child: ChildProcess; answer: Promise<Answer> } {
   const child = fork(CHILD, [dir, mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -51,7 +54,11 @@ async function deadPid(dir: string): Promise<number> {
 describe('acquireLease', () => {
   it('holds the folder with pid, start time and token; a second sync is busy until release', async () => {
     const dir = await folder();
-    const lease = await acquireLease(dir, { accountLabel: 'Acme Support', label: 'Sync 3 segments', now: () => 42 });
+    const lease = await acquireLease(dir, {
+      accountLabel: 'Acme Support',
+      label: 'Sync 3 segments',
+      now: () => 42,
+    });
     const held = JSON.parse(await readFile(join(dir, LEASE_FILE), 'utf8')) as Record<string, unknown>;
     expect(held).toEqual({ pid: process.pid, startedAt: 42, token: lease.token, label: 'Sync 3 segments' });
     expect(lease.token).toMatch(/^[0-9a-f]{32}$/);

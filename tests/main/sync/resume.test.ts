@@ -73,7 +73,8 @@ describe('cancel, then resume', () => {
     const firstAssessments = s.log.find((e) => e.path.endsWith('/QualityManagement/Assessments'));
     expect(firstAssessments?.query.PageToken).toBeDefined(); // resumed at the stored cursor
     // Same seed and account: the smaller account's records are the first ones of the larger.
-    const gone = before.data.assessmentCount - s.data.assessmentCount + before.data.commentCount - s.data.commentCount;
+    const gone =
+      before.data.assessmentCount - s.data.assessmentCount + before.data.commentCount - s.data.commentCount;
     expect(resumed.removed).toBe(gone);
 
     const reference = await store(k, s);
@@ -86,7 +87,12 @@ describe('cancel, then resume', () => {
     expect(got.segments.filter((g) => want.segments.some((w) => w.segmentId === g.segmentId))).toEqual(
       want.segments,
     );
-    expect(sids(got.assessments)).toEqual(s.data.assessments().map((a) => a.assessment_sid).sort());
+    expect(sids(got.assessments)).toEqual(
+      s.data
+        .assessments()
+        .map((a) => a.assessment_sid)
+        .sort(),
+    );
   });
 
   it('segments: a cancelled sync resumes and ends like an uninterrupted one', async () => {
@@ -134,7 +140,9 @@ describe('a sync killed with SIGKILL', () => {
       });
       child.send({ url: s.url, accountSid: a.accountSid, authToken: a.authToken, file, target, options });
     });
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve),
+    );
     expect(killedAt).toBeLessThan(s.data.assessmentCount + s.data.commentCount);
 
     // The dead child's lease is stale: taken over, then the sync resumes here.
@@ -147,8 +155,18 @@ describe('a sync killed with SIGKILL', () => {
     await lease.release();
 
     const got = await contents(st);
-    expect(sids(got.assessments)).toEqual(s.data.assessments().map((x) => x.assessment_sid).sort());
-    expect(sids(got.comments)).toEqual(s.data.comments().map((x) => x.assessment_sid).sort());
+    expect(sids(got.assessments)).toEqual(
+      s.data
+        .assessments()
+        .map((x) => x.assessment_sid)
+        .sort(),
+    );
+    expect(sids(got.comments)).toEqual(
+      s.data
+        .comments()
+        .map((x) => x.assessment_sid)
+        .sort(),
+    );
     const reference = await store(k, s);
     await sync(reference, client(k, s), target, options);
     expect(got).toEqual(await contents(reference));

@@ -74,7 +74,12 @@ async function setup(s: Simulator, password?: string) {
     openStore,
   });
   open.push(workspaces);
-  const service = createSyncService({ jobs, workspaces, clock: { now: () => Date.now() }, logger: silentLogger });
+  const service = createSyncService({
+    jobs,
+    workspaces,
+    clock: { now: () => Date.now() },
+    logger: silentLogger,
+  });
   const start = (target: SyncTargetInput, options = {}) =>
     service.start({
       profileId: PROFILE,
@@ -90,7 +95,12 @@ describe('sync.start', () => {
     const { start, jobs, dataDir, done } = await setup(s);
     const ids = busySegments(s, 5);
     const snapshot = await start({ segments: ids });
-    expect(snapshot).toMatchObject({ kind: 'sync', profileId: PROFILE, label: 'Sync 5 segments', state: 'running' });
+    expect(snapshot).toMatchObject({
+      kind: 'sync',
+      profileId: PROFILE,
+      label: 'Sync 5 segments',
+      state: 'running',
+    });
     expect(existsSync(join(dataDir, LEASE_FILE))).toBe(true);
     const final = await jobs.wait(snapshot.jobId);
     expect(final).toMatchObject({ state: 'done', result: { segments: 5, segmentsSynced: 5, failures: [] } });
@@ -123,7 +133,9 @@ describe('sync.start', () => {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     try {
-      const held = await new Promise<{ ok: boolean }>((resolve) => child.once('message', (m) => resolve(m as { ok: boolean })));
+      const held = await new Promise<{ ok: boolean }>((resolve) =>
+        child.once('message', (m) => resolve(m as { ok: boolean })),
+      );
       expect(held.ok).toBe(true);
       await expect(start({ segments: busySegments(s, 3) })).rejects.toMatchObject({ code: 'busy' });
       expect(jobs.list()).toEqual([]);
