@@ -1,35 +1,39 @@
-// Export benchmark: 1M assessment rows to a CSV file, our encoder + file sink against csv-stringify.
+// Export benchmark: 1M assessment rows from a store file to a CSV file, the app's export path
+// (store windows -> our encoder -> file sink) against the floor (the same windows read and
+// discarded) and against csv-stringify writing the same rows to the same disk.
 //
-// For now the rows are synthetic and made in-process (the store is being built): the realistic
-// rows of tests/main/export/synthetic-rows.ts, in pages of 250 like store pages. The page size
-// drives peak RSS, since a page is alive while it is encoded: measured over 1M rows, pages of
-// 1000 let V8 grow its young generation to about +140 MB, 500 to +75-80 MB, 250 and 100 to about
-// +60 MB. Both sides get the same pages, through
-// the same assessment column definitions (so both pay for the cell formatting), and write them
-// to a file on the same disk with the same rules: BOM, header, CRLF, RFC 4180 quoting including
-// lone CR and LF, and our formula guard (csv-stringify through its `cast.string` hook, since
-// its own `escape_formulas` knows no plain-number or phone exception), booleans as true/false.
-// Each run checks that both files are byte-identical, so the comparison is like for like.
+// The store file: the query benchmark's cached one (bench/query.ts keeps
+// $TMPDIR/qm-bench-query/store-8-1000000-300000.sqlite: 1M assessments and 300k comments built
+// from the demo generator through the store's writer) when it is there, else one built here the
+// same way with the assessments alone ($TMPDIR/qm-bench-export/, kept for the next run). `--store
+// <file>` names another (its Account SID is read from the file). `--source=synthetic` runs the
+// older in-process source instead (tests/main/export/synthetic-rows.ts, `--rows=N`).
 //
-// Every measured run is its own child process (peak RSS figures do not mix), runs are
-// interleaved RUNS times, times are medians, the ratio is the median of per-run ratios.
+// Every side reads the rows the same way: the Store facade (reader worker, postMessage), the
+// whole table in arrival order, in windows of PAGE_ROWS, the next window asked for while the
+// current one is handled (rows.ts openView). Then:
+// - ours: exportToFile (encodeCsv -> writeChunksToFile: temp file, fsync, rename), all columns;
+// - iterate: nothing; the pages are dropped (iterate_only_rows_per_s: the floor);
+// - csv-stringify: the same cells (cellsOf, one record at a time) -> Readable.from ->
+//   csv-stringify with our rules (BOM, header, CRLF, RFC 4180 quoting with lone CR/LF, the formula
+//   guard through `cast.string`, booleans as true/false) -> fs.createWriteStream({ flush: true })
+//   through stream.pipeline. Each run checks that its file and ours are byte-identical.
 //
-// - seconds / rows_per_s: first page asked for -> file fsynced and renamed into place.
-// - csv_stringify_rows_per_s: the same pages flattened into rows, Readable.from -> csv-stringify
-//   -> fs.createWriteStream({ flush: true }) through stream.pipeline (fsync on close).
-// - peak_rss_growth_mb: process.resourceUsage().maxRSS at the end minus RSS just before the run.
+// Every measured run is its own child process (peak RSS figures do not mix), the sides are
+// interleaved RUNS times, times are medians, ratios the medians of per-run ratios.
+// - seconds / rows_per_s: first window asked for -> file fsynced and renamed into place;
+// - peak_rss_growth_mb: process.resourceUsage().maxRSS at the end minus RSS just before the run
+//   (after the store opened), of our side; iterate_only_peak_rss_growth_mb the same for the floor,
+//   which is the store's share (its worker's page cache and memory-mapped file pages count in RSS);
+//   peak_anon_rss_growth_mb: RssAnon of /proc/self/status sampled every 20 ms (Linux), the same
+//   growth without file-backed pages (the store's mmap of the file), i.e. memory the process holds;
 // - max_event_loop_delay_ms: perf_hooks.monitorEventLoopDelay (10 ms resolution) over our run,
-//   the median of the runs' maxima (p99_… its 99th percentile); idle_process_…: the same
-//   histogram in this parent, idle meanwhile, i.e. what CPU contention from elsewhere on the
-//   (shared) machine adds by itself. Per-run maxima are listed too.
-//
-// When the store exists, a `Source` reading a store file joins `syntheticSource`, and an
-// iterate-only run (the same query read and discarded) gives iterate_only_rows_per_s and
-// ratio_to_iterate; they are left out of the JSON until then.
+//   the median of the runs' maxima; idle_process_…: the same histogram in this parent, idle
+//   meanwhile: what contention on the (shared) machine adds by itself.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -38,28 +42,42 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify';
 import type { AssessmentRow } from '../src-preload/contract.ts';
-import { cellsOf, csvLayout, exportColumns } from '../src-main/export/columns.ts';
+import { createDataset } from '../src-main/demo/dataset.ts';
+import { cellsOf, csvLayout, exportColumns, allColumnIds } from '../src-main/export/columns.ts';
 import { encodeCsv, needsFormulaGuard } from '../src-main/export/csv.ts';
 import { writeChunksToFile } from '../src-main/export/file-sink.ts';
+import { openView, PAGE_ROWS } from '../src-main/export/rows.ts';
+import { exportToFile, type ExportSpec } from '../src-main/export/run.ts';
+import { storeAccountSid } from '../src-main/export/store-file.ts';
+import { AssessmentSchema, parseRecord } from '../src-main/flex/schemas.ts';
+import { openDatabase } from '../src-main/store/database.ts';
+import { openStore, type Store } from '../src-main/store/index.ts';
+import { createWriter } from '../src-main/store/writer.ts';
 import { syntheticPages } from '../tests/main/export/synthetic-rows.ts';
 
 const ROWS = 1_000_000;
-const PAGE = 250;
+const SYNTHETIC_PAGE = 250;
 const RUNS = 3;
-const CHILD_LIMIT_MS = 600_000;
+const CHILD_LIMIT_MS = 900_000;
 const RUN_TS = fileURLToPath(new URL('./run.ts', import.meta.url));
+const QUERY_BENCH_STORE = join(tmpdir(), 'qm-bench-query', 'store-8-1000000-300000.sqlite');
+const OWN_STORE_DIR = join(tmpdir(), 'qm-bench-export');
+const OWN_ACCOUNT_SID = 'AC' + '6e'.repeat(16);
 
-type Side = 'ours' | 'csv-stringify';
+type Side = 'ours' | 'iterate' | 'csv-stringify';
+type SourceSpec = { kind: 'synthetic'; rows: number } | { kind: 'store'; file: string; accountSid: string };
 interface Job {
   side: Side;
   dir: string;
-  rows: number;
+  source: SourceSpec;
 }
 interface Outcome {
   rows: number;
+  /** Growth of anonymous RSS (no file-backed pages), sampled; null where /proc is not there. */
+  peakAnonRssGrowthMb: number | null;
   seconds: number;
   bytes: number;
-  sha256: string;
+  sha256: string | null;
   peakRssGrowthMb: number;
   maxEventLoopDelayMs: number;
   p99EventLoopDelayMs: number;
@@ -67,10 +85,58 @@ interface Outcome {
 
 export async function main(args: string[]): Promise<void> {
   if (args.includes('--role=measure')) return measureOnce();
-  // `--rows=N` for a quick look; the figures to compare are the default 1M.
-  const rows = Number(args.find((a) => a.startsWith('--rows='))?.slice('--rows='.length) ?? ROWS);
+  const value = (name: string): string | undefined => {
+    const eq = args.find((a) => a.startsWith(`--${name}=`));
+    if (eq) return eq.slice(name.length + 3);
+    const at = args.indexOf(`--${name}`);
+    return at < 0 ? undefined : args[at + 1];
+  };
+  const rows = Number(value('rows') ?? ROWS);
   if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows takes a positive whole number');
-  return orchestrate(rows);
+  if (value('source') === 'synthetic') return orchestrate({ kind: 'synthetic', rows });
+  const file = value('store') ?? (existsSync(QUERY_BENCH_STORE) ? QUERY_BENCH_STORE : await ownStore(rows));
+  return orchestrate({ kind: 'store', file, accountSid: await storeAccountSid(file) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store file (when the query benchmark's is not there)
+// ---------------------------------------------------------------------------------------------
+
+/** `rows` assessments from the demo generator, committed through the store's writer in pages of 10k. */
+async function ownStore(rows: number): Promise<string> {
+  await mkdir(OWN_STORE_DIR, { recursive: true });
+  const file = join(OWN_STORE_DIR, `store-8-${rows}.sqlite`);
+  const done = `${file}.built`;
+  if (existsSync(file) && existsSync(done)) return file;
+  for (const suffix of ['', '-wal', '-shm', '.built']) rmSync(file + suffix, { force: true });
+  console.log(`store: building ${rows} assessments into ${file}`);
+  const started = performance.now();
+  const data = createDataset({
+    seed: 8,
+    accountSid: OWN_ACCOUNT_SID,
+    assessments: rows,
+    comments: 0,
+    origin: 'https://flex-api.twilio.com',
+  });
+  const db = openDatabase(file, OWN_ACCOUNT_SID, 'writer');
+  const writer = createWriter(db);
+  const { pass } = writer.openPass('assessments', { all: true });
+  const page = 10_000;
+  for (let i = 0; i < rows; i += page) {
+    const records = [];
+    for (let k = i; k < Math.min(rows, i + page); k++) {
+      const parsed = parseRecord(AssessmentSchema, data.assessment(k), 'bench');
+      if (!parsed.ok) throw new Error(parsed.reason);
+      records.push(parsed.value);
+    }
+    const next = i + page >= rows ? null : `https://flex-api.twilio.com/page/${i + page}`;
+    writer.commitPage({ kind: 'assessments', scope: { all: true }, pass, records, next } as never);
+  }
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.close();
+  await writeFile(done, '');
+  console.log(`store: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return file;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,64 +170,97 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const maxOf = (values: Array<number | null>): number | null =>
+  values.some((v) => v === null) ? null : round(Math.max(...(values as number[])), 1);
 
-async function orchestrate(rows: number): Promise<void> {
+async function orchestrate(source: SourceSpec): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'qm-bench-export-'));
+  const store = source.kind === 'store';
+  const sides: Side[] = store ? ['iterate', 'ours', 'csv-stringify'] : ['ours', 'csv-stringify'];
   try {
     console.log(
-      `export: ${rows} synthetic assessment rows in pages of ${PAGE}, ${RUNS} runs, files in ${dir}`,
+      store
+        ? `export: the assessments of ${source.file}, windows of ${PAGE_ROWS}, ${RUNS} runs, files in ${dir}`
+        : `export: ${source.rows} synthetic assessment rows in pages of ${SYNTHETIC_PAGE}, ${RUNS} runs, files in ${dir}`,
     );
-    const ours: Outcome[] = [];
-    const theirs: Outcome[] = [];
+    const outcomes: Record<Side, Outcome[]> = { ours: [], iterate: [], 'csv-stringify': [] };
     const idle: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      // This process idles while the child runs: its own loop delay is what the machine's
-      // scheduling alone costs (the machine is shared), to read the child's figure against.
-      const idleLoop = monitorEventLoopDelay({ resolution: 10 });
-      idleLoop.enable();
-      const mine = await measure({ side: 'ours', dir, rows });
-      idleLoop.disable();
-      idle.push(idleLoop.max / 1e6);
-      const other = await measure({ side: 'csv-stringify', dir, rows });
-      for (const o of [mine, other]) if (o.rows !== rows) throw new Error(`a run wrote ${o.rows} rows`);
+      const results: Partial<Record<Side, Outcome>> = {};
+      for (const side of sides) {
+        // This process idles while our side runs: its own loop delay is what the machine's
+        // scheduling alone costs (the machine is shared), to read the child's figure against.
+        const idleLoop = monitorEventLoopDelay({ resolution: 10 });
+        if (side === 'ours') idleLoop.enable();
+        results[side] = await measure({ side, dir, source });
+        if (side === 'ours') {
+          idleLoop.disable();
+          idle.push(idleLoop.max / 1e6);
+        }
+      }
+      const mine = results.ours!;
+      const other = results['csv-stringify']!;
+      for (const o of Object.values(results)) {
+        if (o.rows !== mine.rows)
+          throw new Error(`the sides read different row counts (${o.rows}, ${mine.rows})`);
+      }
       if (mine.sha256 !== other.sha256 || mine.bytes !== other.bytes) {
         throw new Error('our file and csv-stringify’s differ: the comparison would not be like for like');
       }
-      ours.push(mine);
-      theirs.push(other);
+      for (const side of sides) outcomes[side].push(results[side]!);
+      const floor = results.iterate ? `iterate ${results.iterate.seconds.toFixed(3)} s, ` : '';
       console.log(
-        `run ${run + 1}: ours ${mine.seconds.toFixed(3)} s (+${mine.peakRssGrowthMb.toFixed(0)} MB RSS, ` +
-          `loop delay ≤ ${mine.maxEventLoopDelayMs.toFixed(1)} ms, ` +
-          `idle process ≤ ${idle.at(-1)?.toFixed(1)} ms), ` +
+        `run ${run + 1}: ${floor}ours ${mine.seconds.toFixed(3)} s (+${mine.peakRssGrowthMb.toFixed(0)} MB RSS, ` +
+          `+${mine.peakAnonRssGrowthMb?.toFixed(0) ?? '?'} MB anonymous, ` +
+          `loop delay ≤ ${mine.maxEventLoopDelayMs.toFixed(1)} ms, idle process ≤ ${idle.at(-1)?.toFixed(1)} ms), ` +
           `csv-stringify ${other.seconds.toFixed(3)} s (+${other.peakRssGrowthMb.toFixed(0)} MB), ` +
           `${(mine.bytes / 1024 / 1024).toFixed(0)} MB identical`,
       );
     }
+    const ours = outcomes.ours;
+    const theirs = outcomes['csv-stringify'];
+    const floor = outcomes.iterate;
+    const rows = ours[0]!.rows;
     const seconds = median(ours.map((o) => o.seconds));
     const theirSeconds = median(theirs.map((o) => o.seconds));
+    const ratio = (of: Outcome[]) =>
+      round(median(ours.map((o, i) => (of[i]?.seconds ?? Number.NaN) / o.seconds)));
     console.log(
       JSON.stringify({
         bench: 'export',
-        source: 'synthetic',
+        source: source.kind,
+        ...(store ? { store_file: source.file } : {}),
         rows,
-        page_size: PAGE,
+        page_size: store ? PAGE_ROWS : SYNTHETIC_PAGE,
         runs: RUNS,
         bytes: ours[0]?.bytes,
         seconds: round(seconds),
         rows_per_s: Math.round(rows / seconds),
+        ...(store
+          ? {
+              iterate_only_seconds: round(median(floor.map((o) => o.seconds))),
+              iterate_only_rows_per_s: Math.round(rows / median(floor.map((o) => o.seconds))),
+              ratio_to_iterate: ratio(floor),
+            }
+          : {}),
         csv_stringify_seconds: round(theirSeconds),
         csv_stringify_rows_per_s: Math.round(rows / theirSeconds),
-        ratio_vs_csv_stringify: round(
-          median(ours.map((o, i) => (theirs[i]?.seconds ?? Number.NaN) / o.seconds)),
-        ),
+        ratio_vs_csv_stringify: ratio(theirs),
         peak_rss_growth_mb: round(Math.max(...ours.map((o) => o.peakRssGrowthMb)), 1),
+        peak_anon_rss_growth_mb: maxOf(ours.map((o) => o.peakAnonRssGrowthMb)),
+        ...(store
+          ? {
+              iterate_only_peak_rss_growth_mb: round(Math.max(...floor.map((o) => o.peakRssGrowthMb)), 1),
+              iterate_only_peak_anon_rss_growth_mb: maxOf(floor.map((o) => o.peakAnonRssGrowthMb)),
+            }
+          : {}),
         csv_stringify_peak_rss_growth_mb: round(Math.max(...theirs.map((o) => o.peakRssGrowthMb)), 1),
         max_event_loop_delay_ms: round(median(ours.map((o) => o.maxEventLoopDelayMs)), 1),
         p99_event_loop_delay_ms: round(median(ours.map((o) => o.p99EventLoopDelayMs)), 1),
         idle_process_max_event_loop_delay_ms: round(median(idle), 1),
         runs_max_event_loop_delay_ms: ours.map((o) => round(o.maxEventLoopDelayMs, 1)),
-        runs_idle_process_max_event_loop_delay_ms: idle.map((d) => round(d, 1)),
         runs_seconds: ours.map((o) => round(o.seconds)),
+        ...(store ? { runs_iterate_only_seconds: floor.map((o) => round(o.seconds)) } : {}),
         runs_csv_stringify_seconds: theirs.map((o) => round(o.seconds)),
       }),
     );
@@ -169,18 +268,6 @@ async function orchestrate(rows: number): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Rows
-// ---------------------------------------------------------------------------------------------
-
-/** Pages of store rows. A store-backed source will be asynchronous (pages from the worker). */
-type Source = () => Iterable<AssessmentRow[]>;
-
-const syntheticSource =
-  (rows: number): Source =>
-  () =>
-    syntheticPages(rows, PAGE);
 
 // ---------------------------------------------------------------------------------------------
 // Measured child: one run, then exit
@@ -197,59 +284,121 @@ function measureOnce(): Promise<void> {
   }).then(() => process.exit(0));
 }
 
+/** RssAnon in MB now, from /proc/self/status; null where there is none. */
+function anonRssMb(): number | null {
+  try {
+    const match = /^RssAnon:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples anonymous RSS every 20 ms until stopped; answers the peak growth over the first sample. */
+function sampleAnonRss(): { stop(): number | null } {
+  const start = anonRssMb();
+  let peak = start;
+  const timer = setInterval(() => {
+    const now = anonRssMb();
+    if (now !== null && peak !== null) peak = Math.max(peak, now);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return start === null || peak === null ? null : peak - start;
+    },
+  };
+}
+
+/** Every column, all rows, arrival order: the whole table as a reviewer exports it. */
+const SPEC: ExportSpec = {
+  kind: 'assessments',
+  filters: {},
+  columns: [...allColumnIds('assessments')],
+  sort: [],
+  options: { header: true, bom: true, formulaGuard: true, splitRows: null },
+};
+
+/** The pages a side reads: the store's windows (as the export reads them), or synthetic ones. */
+async function pagesOf(
+  job: Job,
+  store: Store | null,
+): Promise<AsyncIterable<AssessmentRow[]> | Iterable<AssessmentRow[]>> {
+  if (store === null) return syntheticPages((job.source as { rows: number }).rows, SYNTHETIC_PAGE);
+  return (await openView(store, SPEC)).pages as AsyncIterable<AssessmentRow[]>;
+}
+
 async function run(job: Job): Promise<Outcome> {
-  const source = syntheticSource(job.rows);
-  const columns = exportColumns('assessments');
+  const columns = exportColumns('assessments', SPEC.columns);
   const layout = csvLayout(columns);
   const file = join(job.dir, `${job.side}-${process.pid}.csv`);
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  const baseline = process.memoryUsage().rss;
-  loop.enable();
-  const started = performance.now();
-  let rows: number;
-  if (job.side === 'ours') {
-    const chunks = encodeCsv(source(), layout);
-    rows = (await writeChunksToFile(file, chunks)).rows;
-  } else {
-    rows = 0;
-    const cells = function* () {
-      for (const page of source()) {
-        for (const row of page) {
-          rows++;
-          yield cellsOf(columns, row);
+  const store =
+    job.source.kind === 'store'
+      ? await openStore({ file: job.source.file, accountSid: job.source.accountSid })
+      : null;
+  try {
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const baseline = process.memoryUsage().rss;
+    const anon = sampleAnonRss();
+    loop.enable();
+    const started = performance.now();
+    let rows = 0;
+    if (job.side === 'ours') {
+      rows = store
+        ? (await exportToFile(store, SPEC, file)).rows
+        : (await writeChunksToFile(file, encodeCsv(await pagesOf(job, null), layout))).rows;
+    } else if (job.side === 'iterate') {
+      for await (const page of await pagesOf(job, store)) rows += page.length;
+    } else {
+      const pages = await pagesOf(job, store);
+      const cells = async function* () {
+        for await (const page of pages) {
+          for (const row of page) {
+            rows++;
+            yield cellsOf(columns, row);
+          }
         }
-      }
+      };
+      await pipeline(
+        Readable.from(cells()),
+        stringify({
+          bom: true,
+          header: true,
+          columns: layout.header,
+          record_delimiter: '\r\n',
+          quote_record_delimiter: true,
+          cast: {
+            string: (value) => (needsFormulaGuard(value) ? `'${value}` : value),
+            boolean: (value) => (value ? 'true' : 'false'),
+          },
+        }),
+        createWriteStream(file, { flush: true }),
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    loop.disable();
+    const peakRssGrowthMb = (process.resourceUsage().maxRSS * 1024 - baseline) / 1024 / 1024;
+    const peakAnonRssGrowthMb = anon.stop();
+    let bytes = 0;
+    let sha256: string | null = null;
+    if (job.side !== 'iterate') {
+      bytes = (await stat(file)).size;
+      const hash = createHash('sha256');
+      await pipeline(createReadStream(file), hash);
+      sha256 = hash.digest('hex');
+      await rm(file);
+    }
+    return {
+      rows,
+      seconds,
+      bytes,
+      sha256,
+      peakRssGrowthMb,
+      peakAnonRssGrowthMb,
+      maxEventLoopDelayMs: loop.max / 1e6,
+      p99EventLoopDelayMs: loop.percentile(99) / 1e6,
     };
-    await pipeline(
-      Readable.from(cells()),
-      stringify({
-        bom: true,
-        header: true,
-        columns: layout.header,
-        record_delimiter: '\r\n',
-        quote_record_delimiter: true,
-        cast: {
-          string: (value) => (needsFormulaGuard(value) ? `'${value}` : value),
-          boolean: (value) => (value ? 'true' : 'false'),
-        },
-      }),
-      createWriteStream(file, { flush: true }),
-    );
+  } finally {
+    await store?.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  loop.disable();
-  const peakRssGrowthMb = (process.resourceUsage().maxRSS * 1024 - baseline) / 1024 / 1024;
-  const { size } = await stat(file);
-  const sha256 = createHash('sha256');
-  await pipeline(createReadStream(file), sha256);
-  await rm(file);
-  return {
-    rows,
-    seconds,
-    bytes: size,
-    sha256: sha256.digest('hex'),
-    peakRssGrowthMb,
-    maxEventLoopDelayMs: loop.max / 1e6,
-    p99EventLoopDelayMs: loop.percentile(99) / 1e6,
-  };
 }

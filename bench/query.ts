@@ -14,6 +14,13 @@
 // - distinct_ms: the slowest picker (values, labels, counts) over the whole store; distinct_segment_ms
 //   for the segment picker (about 100k values);
 // - commit_during_query_ms: a sync page committed while a ~1 s materialisation runs (query_alone_ms);
+// - migrate_seconds: opening a cached file of an earlier schema version (its summary tables built);
+// - score_by_agent_ms: mean assessment score per agent over the whole store (median of 5);
+//   score_by_agent_filtered_ms under a team and a month; score_by_question_ms (from the records);
+// - calibration_ms: the calibration report over the whole store (median of 3), and under a team;
+// - scores_page_p95_ms: windows of the one-row-per-assessment table, like page_p95_ms;
+// - scorecards_ms, agent_detail_ms, answers_ms (the answer distribution, whole store and one agent),
+//   row_detail_ms (the drawer);
 // - max_event_loop_delay_ms: the worst main-thread delay while the facade runs all of the above.
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -34,7 +41,7 @@ import {
   SegmentSchema,
 } from '../src-main/flex/schemas.ts';
 import type { WithRaw } from '../src-main/flex/schemas.ts';
-import { openDatabase } from '../src-main/store/database.ts';
+import { closeDatabase, openDatabase } from '../src-main/store/database.ts';
 import { openStore } from '../src-main/store/index.ts';
 import type { Store } from '../src-main/store/index.ts';
 import { createReader } from '../src-main/store/reader.ts';
@@ -292,6 +299,13 @@ export async function main(args: string[]): Promise<void> {
     writeFileSync(sidecar, JSON.stringify({ build_seconds: buildSeconds }));
     console.log(`store: built in ${round(buildSeconds, 1)} s`);
   }
+  // A file cached by an earlier version migrates (and builds its summary tables) on the writer's open.
+  const [, migrateMs] = timed(() => {
+    const db = openDatabase(file, ACCOUNT_SID, 'writer');
+    createWriter(db);
+    closeDatabase(db, 'writer');
+  });
+  console.log(`store: opened by the writer (migrations included) in ${round(migrateMs / 1000, 1)} s`);
   const fileMb = statSync(file).size / 1024 / 1024;
 
   // ---- SQL alone, on a reader connection in this thread ----
@@ -338,6 +352,64 @@ export async function main(args: string[]): Promise<void> {
     reader.distinct({ kind: 'assessments', column: 'segmentId', filters: {}, limit: 200 }),
   );
 
+  // ---- Scores, agents, calibration (summary tables) ----
+  const median = (runs: number, fn: () => unknown): number =>
+    percentile(
+      Array.from({ length: runs }, () => timed(fn)[1]),
+      50,
+    );
+  const segment = data.segment(Math.floor(data.segmentCount / 2));
+  const month = { since: Date.UTC(2024, 5, 1), until: Date.UTC(2024, 6, 1) - 1 };
+  const teamMonth = { teams: [segment.agent_team_name], ...month };
+  const byAgent = median(5, () => reader.scoreGroups({ filters: {}, by: 'agent', limit: 1000 }));
+  const byAgentFiltered = median(5, () =>
+    reader.scoreGroups({ filters: teamMonth, by: 'agent', limit: 1000 }),
+  );
+  const [questions, byQuestionMs] = timed(() =>
+    reader.scoreGroups({ filters: {}, by: 'question', limit: 1000 }),
+  );
+  const [report, calibrationFirstMs] = timed(() => reader.calibration({ filters: {} }));
+  const calibrationMs = median(3, () => reader.calibration({ filters: {} }));
+  const calibrationFilteredMs = median(3, () =>
+    reader.calibration({ filters: { teams: [segment.agent_team_name] } }),
+  );
+  console.log(
+    `score by agent ${round(byAgent)} ms (team and month ${round(byAgentFiltered)} ms), by question ${round(byQuestionMs)} ms (${questions.groups.length} questions)`,
+  );
+  console.log(
+    `calibration: ${report.segments.length} segments, ${report.questions.length} questions, ${report.assessors.length} assessors, ${round(calibrationMs)} ms (first ${round(calibrationFirstMs)} ms, a team ${round(calibrationFilteredMs)} ms)`,
+  );
+  const scorePages: number[] = [];
+  for (const [filters, sort] of [
+    [{}, [{ column: 'score', dir: 'asc' }]],
+    [{ scoreMax: 50 }, [{ column: 'agentName', dir: 'asc' }]],
+    [month, [{ column: 'timestamp', dir: 'desc' }]],
+  ] as Array<[QueryFilters, Sort]>) {
+    const first = reader.scores({ filters, sort, offset: 0, limit: WINDOW });
+    for (const offset of spread(first.total))
+      scorePages.push(timed(() => reader.scores({ filters, sort, offset, limit: WINDOW }))[1]);
+  }
+  const [cards, scorecardsMs] = timed(() =>
+    reader.agentScorecards({
+      filters: {},
+      search: '',
+      sort: { column: 'meanScore', dir: 'desc' },
+      offset: 0,
+      limit: 100,
+    }),
+  );
+  const agentId = cards.rows[0]!.agentId;
+  const [, agentDetailMs] = timed(() => reader.agentDetail({ agentId, filters: {} }));
+  const [, answersMs] = timed(() => reader.answerDistribution({ filters: {}, limit: 100 }));
+  const [, agentAnswersMs] = timed(() =>
+    reader.answerDistribution({ filters: { agentIds: [agentId] }, limit: 100 }),
+  );
+  const sid = data.assessment(Math.floor(data.assessmentCount / 2)).assessment_sid;
+  const rowDetailMs = median(5, () => reader.rowDetail('assessments', sid));
+  console.log(
+    `scorecards ${round(scorecardsMs)} ms (${cards.total} agents), agent page ${round(agentDetailMs)} ms, answers ${round(answersMs)} ms (one agent ${round(agentAnswersMs)} ms), drawer ${round(rowDetailMs)} ms`,
+  );
+
   // ---- Through the facade, as main sees it ----
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -361,6 +433,11 @@ export async function main(args: string[]): Promise<void> {
   }
   for (const column of DISTINCT)
     await store.distinct({ kind: 'assessments', column, filters: {}, limit: 200 });
+  const [, ipcByAgentMs] = await timedAsync(() =>
+    store.scoreGroups({ filters: {}, by: 'agent', period: 'week', limit: 1000 }),
+  );
+  const [, ipcCalibrationMs] = await timedAsync(() => store.calibration({ filters: {} }));
+  await store.agentDetail({ agentId, filters: {} });
   const concurrent = await commitDuringQuery(store, data);
   await store.close();
   delay.disable();
@@ -389,6 +466,21 @@ export async function main(args: string[]): Promise<void> {
       query_alone_ms: round(concurrent.queryMs),
       commit_during_query_ms: round(concurrent.commitMs),
       distinct_segment_ms: round(segmentMs),
+      migrate_seconds: round(migrateMs / 1000, 1),
+      score_by_agent_ms: round(byAgent),
+      score_by_agent_filtered_ms: round(byAgentFiltered),
+      ipc_score_by_agent_ms: round(ipcByAgentMs),
+      score_by_question_ms: round(byQuestionMs),
+      calibration_ms: round(calibrationMs),
+      calibration_filtered_ms: round(calibrationFilteredMs),
+      ipc_calibration_ms: round(ipcCalibrationMs),
+      calibration_segments: report.segments.length,
+      scores_page_p95_ms: round(percentile(scorePages, 95)),
+      scorecards_ms: round(scorecardsMs),
+      agent_detail_ms: round(agentDetailMs),
+      answers_ms: round(answersMs),
+      agent_answers_ms: round(agentAnswersMs),
+      row_detail_ms: round(rowDetailMs),
       max_event_loop_delay_ms: round(delay.max / 1e6),
       materialise,
       distinct,

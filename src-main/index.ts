@@ -1,6 +1,6 @@
 // Electron entry: app lifecycle, and the ONLY place that wires Electron to the services.
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, shell, type SaveDialogOptions } from 'electron';
 import { createKeytarSecrets, DEFAULT_KEYCHAIN_SERVICE as APP_ID } from './accounts/keytar-secrets.ts';
 import { createDispatch } from './dispatch.ts';
 import { AppError } from './errors.ts';
@@ -46,7 +46,23 @@ function electronPorts(): Ports {
         const failure = await shell.openPath(path);
         if (failure) throw new Error(failure);
       },
+      showItemInFolder: (path) => shell.showItemInFolder(path),
     },
+    dialogs: {
+      // Sheet-style on the window the reviewer is working in; the path is main's, never the renderer's.
+      async saveFile({ title, defaultName, filters }) {
+        const options: SaveDialogOptions = {
+          title,
+          defaultPath: join(app.getPath('documents'), defaultName),
+          filters,
+          properties: ['createDirectory', 'showOverwriteConfirmation'],
+        };
+        const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+        const answer = await (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options));
+        return answer.canceled || !answer.filePath ? null : answer.filePath;
+      },
+    },
+    clipboard: { writeText: (text) => clipboard.writeText(text) },
     clock: systemClock,
     events: {
       // Job events too: every window gets every event, and heals from jobs.list after a reload.

@@ -20,6 +20,8 @@ export interface PathsPort {
 export interface ShellPort {
   /** Reveal a local folder in the OS file manager. */
   openPath(path: string): Promise<void>;
+  /** Reveal a file (selected) in the OS file manager; absent where there is no desktop (the CLI). */
+  showItemInFolder?(path: string): void;
 }
 
 export interface ClockPort {
@@ -37,6 +39,20 @@ export interface LoggerPort {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
+/** The OS save-file picker, opened by main; null when the reviewer cancelled it. */
+export interface DialogsPort {
+  saveFile(options: {
+    title: string;
+    defaultName: string;
+    filters: { name: string; extensions: string[] }[];
+  }): Promise<string | null>;
+}
+
+/** The system clipboard (main process; the renderer never gets a generic clipboard channel). */
+export interface ClipboardPort {
+  writeText(text: string): void;
+}
+
 export interface RuntimePort {
   appVersion: string;
   electronVersion: string | null;
@@ -50,6 +66,9 @@ export interface Ports {
   events: EventsPort;
   runtime: RuntimePort;
   logger: LoggerPort;
+  /** Absent where there is no window (the CLI writes to --out instead). */
+  dialogs?: DialogsPort;
+  clipboard?: ClipboardPort;
   /** Process environment, for the read-only "Environment" profile (TWILIO_*). */
   env: Readonly<Record<string, string | undefined>>;
 }

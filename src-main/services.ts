@@ -4,6 +4,8 @@
  */
 import { createAccountsService, type AccountsService } from './accounts/service.ts';
 import { createAppService, type AppService } from './app-service.ts';
+import { createDemoService, type DemoService } from './demo/service.ts';
+import { createExportService, type ExportService } from './export/service.ts';
 import { createFlexClient } from './flex/client.ts';
 import type { FlexTarget } from './flex/types.ts';
 import { createJobRunner } from './jobs/runner.ts';
@@ -12,7 +14,7 @@ import type { Ports } from './ports.ts';
 import { openStore } from './store/index.ts';
 import { createSyncService, type SyncService } from './sync/index.ts';
 import { createWorkspaces } from './workspaces/index.ts';
-import { createStoreQueries, type StoreQueries } from './workspaces/queries.ts';
+import { createReviewQueries, type ReviewQueries } from './workspaces/queries.ts';
 import type { Workspaces } from './workspaces/types.ts';
 import type { ConnectionTestResult } from '../src-preload/contract.ts';
 
@@ -22,8 +24,12 @@ export interface Services {
   jobs: JobRunner;
   workspaces: Workspaces;
   sync: SyncService;
-  /** The store's read side, per account (every answer echoes its profileId). */
-  store: StoreQueries;
+  /** The demo account: generated data through the real sync path, no credentials, no network. */
+  demo: DemoService;
+  /** The review workspace's reads, per account: tables, scores, agents, calibration, saved views. */
+  review: ReviewQueries;
+  /** CSV export jobs (through the save dialog port) and TSV copies to the clipboard. */
+  exports: ExportService;
   /** Stops the jobs (bounded), closes the stores, then the accounts. Await it before the process exits. */
   close(): Promise<void>;
 }
@@ -59,7 +65,17 @@ export async function createServices(ports: Ports): Promise<Services> {
     releaseData: (profileId) => workspaces.release(profileId),
   });
   const sync = createSyncService({ jobs, workspaces, clock, logger });
-  const store = createStoreQueries(workspaces);
+  const demo = createDemoService({ accounts, sync, jobs, workspaces });
+  const review = createReviewQueries(workspaces);
+  const exports = createExportService({
+    workspaces,
+    jobs,
+    dialogs: ports.dialogs,
+    clipboard: ports.clipboard,
+    shell: ports.shell,
+    clock,
+    logger,
+  });
 
   /** One failing step must not keep the next from running: each is awaited and logged. */
   async function step(what: string, work: () => Promise<void>): Promise<void> {
@@ -78,7 +94,9 @@ export async function createServices(ports: Ports): Promise<Services> {
     jobs,
     workspaces,
     sync,
-    store,
+    demo,
+    review,
+    exports,
     async close() {
       await step('stopping jobs', () => jobs.drain(DRAIN_TIMEOUT_MS));
       await step('closing the stores', () => workspaces.close());

@@ -64,6 +64,9 @@ export const ERROR_CODES = [
   'store_corrupt',
   'store_failed',
   'store_closed',
+  // export
+  'export_target_invalid',
+  'export_write_failed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -272,6 +275,9 @@ export const QueryFiltersSchema = z
     until: z.number().int().optional(),
     /** Full-text search over comment text (FTS5); words are ANDed, a trailing * matches a prefix. */
     text: z.string().max(500).optional(),
+    /** The computed score (0–100) of the assessment a row belongs to, inclusive. */
+    scoreMin: z.number().min(0).max(100).optional(),
+    scoreMax: z.number().min(0).max(100).optional(),
   })
   .strict();
 export type QueryFilters = z.output<typeof QueryFiltersSchema>;

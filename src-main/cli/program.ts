@@ -14,6 +14,7 @@ import {
   type EventListener,
 } from './context.ts';
 import { EXIT_CANCELLED, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
+import { exportGroup } from './export.ts';
 import { cliPorts } from './ports.ts';
 import { syncGroup } from './sync.ts';
 import { AppError } from '../errors.ts';
@@ -22,7 +23,7 @@ import type { Ports } from '../ports.ts';
 export type { CliIo, CliOutput, CliServices, CliStdin } from './context.ts';
 export { defaultUserDataDir } from './ports.ts';
 
-const GROUPS: CommandGroup[] = [accountsGroup, syncGroup];
+const GROUPS: CommandGroup[] = [accountsGroup, syncGroup, exportGroup];
 
 const PROGRAM = 'npm run cli --';
 

@@ -7,15 +7,19 @@
  * answer, assessor, agent name and team from segments); cells keep the store's values as they
  * are, so the file shows what the reviewer sees.
  *
- * Scores (one row per assessment) come later.
+ * Scores are one row per assessment (SCORE_COLUMNS): the app's computed score beside Twilio's
+ * percentage where known, both as the store computed them (unrounded).
  */
 import {
   ASSESSMENT_COLUMNS,
   COMMENT_COLUMNS,
+  SCORE_COLUMNS,
   type AssessmentColumn,
   type AssessmentRow,
+  type AssessmentScoreRow,
   type CommentColumn,
   type CommentRow,
+  type ScoreColumn,
 } from '../../src-preload/contract.ts';
 import { AppError } from '../errors.ts';
 import type { CsvRow, CsvValue } from './csv.ts';
@@ -23,15 +27,25 @@ import type { CsvRow, CsvValue } from './csv.ts';
 export interface ExportRows {
   assessments: AssessmentRow;
   comments: CommentRow;
+  scores: AssessmentScoreRow;
 }
 export type ExportKind = keyof ExportRows;
 
 export type AssessmentExportColumnId = AssessmentColumn | 'timestampMs';
 export type CommentExportColumnId = CommentColumn | 'timestampMs';
+export type ScoreExportColumnId = ScoreColumn | 'timestampMs';
 export interface ExportColumnIds {
   assessments: AssessmentExportColumnId;
   comments: CommentExportColumnId;
+  scores: ScoreExportColumnId;
 }
+
+/** The view's column ids of each kind (what a sort names). */
+export const VIEW_COLUMNS: { [K in ExportKind]: readonly string[] } = {
+  assessments: ASSESSMENT_COLUMNS,
+  comments: COMMENT_COLUMNS,
+  scores: SCORE_COLUMNS,
+};
 
 export interface ExportColumn<R> {
   id: string;
@@ -90,6 +104,26 @@ const commentDefinitions: Definitions<CommentExportColumnId, CommentRow> = {
   tag: { label: 'Comment category', value: (r) => r.tag },
 };
 
+const scoreDefinitions: Definitions<ScoreExportColumnId, AssessmentScoreRow> = {
+  assessmentKey: { label: 'Assessment key', value: (r) => r.assessmentKey },
+  segmentId: { label: 'Segment ID', value: (r) => r.segmentId },
+  agentId: { label: 'Agent ID', value: (r) => r.agentId },
+  agentName: { label: 'Agent name', value: (r) => r.agentName },
+  team: { label: 'Team', value: (r) => r.team },
+  queue: { label: 'Queue', value: (r) => r.queue },
+  questionnaireSid: { label: 'Questionnaire SID', value: (r) => r.questionnaireSid },
+  questionnaire: { label: 'Questionnaire', value: (r) => r.questionnaire },
+  assessor: { label: 'Assessor', value: (r) => r.assessor },
+  assessorEmail: { label: 'Assessor email', value: (r) => r.assessorEmail },
+  timestamp: { label: 'Timestamp (UTC)', value: (r) => isoUtc(r.timestamp) },
+  timestampMs: { label: 'Timestamp (epoch ms)', value: (r) => r.timestamp },
+  answered: { label: 'Answered', value: (r) => r.answered },
+  notApplicable: { label: 'Not applicable', value: (r) => r.notApplicable },
+  score: { label: 'Score %', value: (r) => r.score },
+  twilioPercentage: { label: 'Twilio %', value: (r) => r.twilioPercentage },
+  mismatch: { label: 'Score differs from Twilio', value: (r) => r.mismatch },
+};
+
 /** The view's columns with `timestampMs` right after `timestamp`. */
 function withRawTimestamp<C extends string>(columns: readonly C[]): Array<C | 'timestampMs'> {
   return columns.flatMap((c) => (c === 'timestamp' ? [c, 'timestampMs' as const] : [c]));
@@ -98,13 +132,17 @@ function withRawTimestamp<C extends string>(columns: readonly C[]): Array<C | 't
 const ORDER: { [K in ExportKind]: readonly ExportColumnIds[K][] } = {
   assessments: withRawTimestamp(ASSESSMENT_COLUMNS),
   comments: withRawTimestamp(COMMENT_COLUMNS),
+  scores: withRawTimestamp(SCORE_COLUMNS),
+};
+
+const DEFINITIONS: { [K in ExportKind]: Definitions<ExportColumnIds[K], ExportRows[K]> } = {
+  assessments: assessmentDefinitions,
+  comments: commentDefinitions,
+  scores: scoreDefinitions,
 };
 
 function definitionsOf<K extends ExportKind>(kind: K): Definitions<ExportColumnIds[K], ExportRows[K]> {
-  return (kind === 'assessments' ? assessmentDefinitions : commentDefinitions) as Definitions<
-    ExportColumnIds[K],
-    ExportRows[K]
-  >;
+  return DEFINITIONS[kind];
 }
 
 /** Every column of the kind, in the default order. */
@@ -149,9 +187,15 @@ export function exportColumns<K extends ExportKind>(
 }
 
 /** The export columns for a view's visible columns: its order, its timestamp in both forms. */
+type ViewColumnOf<K extends ExportKind> = K extends 'assessments'
+  ? AssessmentColumn
+  : K extends 'comments'
+    ? CommentColumn
+    : ScoreColumn;
+
 export function columnsForView<K extends ExportKind>(
   kind: K,
-  viewColumns: readonly (K extends 'assessments' ? AssessmentColumn : CommentColumn)[],
+  viewColumns: readonly ViewColumnOf<K>[],
 ): ExportColumn<ExportRows[K]>[] {
   return exportColumns(kind, withRawTimestamp(viewColumns));
 }

@@ -122,7 +122,7 @@ export async function writeChunksToFile(
 async function refuseFolder(path: string): Promise<void> {
   const found = await stat(path).catch(() => null);
   if (found?.isDirectory()) {
-    throw new AppError('invalid_target', `${path} is a folder. Choose a file name to export to.`, {
+    throw new AppError('export_target_invalid', `${path} is a folder. Choose a file name to export to.`, {
       detail: { path },
     });
   }
@@ -210,28 +210,32 @@ function ioError(error: unknown, dir: string): AppError {
   switch (code) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return new AppError('invalid_target', `The folder ${dir} does not exist. Choose another folder.`, {
-        detail,
-        cause: error,
-      });
+      return new AppError(
+        'export_target_invalid',
+        `The folder ${dir} does not exist. Choose another folder.`,
+        {
+          detail,
+          cause: error,
+        },
+      );
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
       return new AppError(
-        'invalid_target',
+        'export_target_invalid',
         `QM Desk may not write in ${dir}. Choose a folder you can write to. ${keep}`,
         { detail, cause: error },
       );
     case 'ENOSPC':
     case 'EDQUOT':
       return new AppError(
-        'invalid_target',
+        'export_write_failed',
         `The disk holding ${dir} is full. Free some space or choose another disk. ${keep}`,
         { detail, cause: error },
       );
     default:
       return new AppError(
-        'invalid_target',
+        'export_write_failed',
         `Writing the export in ${dir} failed (${code}). Try again or choose another folder. ${keep}`,
         { detail, cause: error },
       );

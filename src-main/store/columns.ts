@@ -9,8 +9,10 @@ import type {
   DistinctColumn,
   QueryFilters,
   RowKind,
+  ScoreColumn,
 } from '../../src-preload/contract.ts';
 import { ftsQuery } from './fts.ts';
+import type { Dep } from './orders.ts';
 
 export const ASSESSMENT_SQL: Record<AssessmentColumn, string> = {
   sid: 'sid',
@@ -54,12 +56,49 @@ export const COMMENT_SQL: Record<CommentColumn, string> = {
   timestamp: 'timestamp',
 };
 
-export const COLUMN_SQL: Record<RowKind, Record<string, string>> = {
-  assessments: ASSESSMENT_SQL,
-  comments: COMMENT_SQL,
+/** The scores table: one row of assessment_scores per assessment. */
+export const SCORE_SQL: Record<ScoreColumn, string> = {
+  assessmentKey: 'akey',
+  segmentId: 'segment_id',
+  agentId: 'agent_id',
+  agentName: 'agent_name',
+  team: 'team',
+  queue: 'queue',
+  questionnaireSid: 'questionnaire_sid',
+  questionnaire: 'questionnaire',
+  assessor: 'assessor',
+  assessorEmail: 'assessor_email',
+  timestamp: 'timestamp',
+  answered: 'answered',
+  notApplicable: 'not_applicable',
+  score: 'score',
+  twilioPercentage: 'twilio_percentage',
+  mismatch: 'mismatch',
 };
 
-type ListFilter = Exclude<keyof QueryFilters, 'report' | 'since' | 'until' | 'text'>;
+export type TableKind = RowKind | 'scores';
+
+export const COLUMN_SQL: Record<TableKind, Record<string, string>> = {
+  assessments: ASSESSMENT_SQL,
+  comments: COMMENT_SQL,
+  scores: SCORE_SQL,
+};
+
+/** The table behind each kind. */
+export const TABLE: Record<TableKind, string> = {
+  assessments: 'assessments',
+  comments: 'comments',
+  scores: 'assessment_scores',
+};
+
+/**
+ * Every filter but these is a list (LIST_FILTERS): a filter added to the contract does not compile
+ * until it is mapped here or handled in buildWhere.
+ */
+type ListFilter = Exclude<
+  keyof QueryFilters,
+  'report' | 'since' | 'until' | 'text' | 'scoreMin' | 'scoreMax'
+>;
 
 /** Which table a list filter belongs to, and its column there. */
 const LIST_FILTERS: Record<ListFilter, { kind: RowKind | 'both'; column: string }> = {
@@ -99,8 +138,8 @@ export interface Where {
   /** ANDed conditions over the table's bare column names. */
   conditions: string[];
   params: SQLInputValue[];
-  /** Kinds whose rows the result depends on (a cached order is dropped when one changes). */
-  deps: RowKind[];
+  /** What the result depends on (a cached order is dropped when one changes). */
+  deps: Dep[];
 }
 
 const other = (kind: RowKind): RowKind => (kind === 'assessments' ? 'comments' : 'assessments');
@@ -170,13 +209,104 @@ export function buildWhere(kind: RowKind, filters: QueryFilters, omit?: ListFilt
       foreignParams.push(match);
     }
   }
-  const deps: RowKind[] = [kind];
+  const deps: Dep[] = [kind];
   if (foreign.length > 0) {
     own.push(`segment_id IN (SELECT segment_id FROM ${other(kind)} WHERE ${foreign.join(' AND ')})`);
     params.push(...foreignParams);
     deps.push(other(kind));
   }
+  // The score of the row's assessment; a comment: its segment has an assessment in the range.
+  const score = scoreRange(filters);
+  if (score.conditions.length > 0) {
+    const range = `SELECT ${kind === 'assessments' ? 'id' : 'segment_id'} FROM assessment_scores WHERE ${score.conditions.join(' AND ')}`;
+    own.push(`${kind === 'assessments' ? 'assessment_id' : 'segment_id'} IN (${range})`);
+    params.push(...score.params);
+    deps.push('scores');
+  }
   return { conditions: own, params, deps };
+}
+
+function scoreRange(filters: QueryFilters): { conditions: string[]; params: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (filters.scoreMin !== undefined) {
+    conditions.push('score >= ?');
+    params.push(filters.scoreMin);
+  }
+  if (filters.scoreMax !== undefined) {
+    conditions.push('score <= ?');
+    params.push(filters.scoreMax);
+  }
+  return { conditions, params };
+}
+
+/** Record filters that narrow an assessment to those with a matching record (ANDed in one record). */
+const RECORD_FILTERS: ReadonlySet<ListFilter> = new Set(['questionSids', 'categorySids', 'answers']);
+
+/**
+ * WHERE clause over assessment_scores. Its own columns filter directly; since/until apply to the
+ * assessment's (earliest) timestamp; question, category, answer and report keep the assessments
+ * having a record that matches them all; comment text and tags keep the segments with such a
+ * comment; the score range applies to the computed score.
+ */
+export function buildScoreWhere(filters: QueryFilters): Where {
+  const conditions: string[] = [];
+  const params: SQLInputValue[] = [];
+  const records: string[] = [];
+  const recordParams: SQLInputValue[] = [];
+  const deps: Dep[] = ['scores'];
+  for (const [name, def] of Object.entries(LIST_FILTERS) as Array<
+    [ListFilter, (typeof LIST_FILTERS)[ListFilter]]
+  >) {
+    const values = filters[name];
+    if (values === undefined || values.length === 0 || def.kind === 'comments') continue;
+    const clause = `${def.column} IN (${values.map(() => '?').join(', ')})`;
+    if (RECORD_FILTERS.has(name)) {
+      records.push(clause);
+      recordParams.push(...values);
+    } else {
+      conditions.push(clause);
+      params.push(...values);
+    }
+  }
+  if (filters.report !== undefined) {
+    records.push('report = ?');
+    recordParams.push(filters.report ? 1 : 0);
+  }
+  if (records.length > 0) {
+    conditions.push(`id IN (SELECT assessment_id FROM assessments WHERE ${records.join(' AND ')})`);
+    params.push(...recordParams);
+    deps.push('assessments');
+  }
+  if (filters.since !== undefined) {
+    conditions.push('timestamp >= ?');
+    params.push(filters.since);
+  }
+  if (filters.until !== undefined) {
+    conditions.push('timestamp <= ?');
+    params.push(filters.until);
+  }
+  const score = scoreRange(filters);
+  conditions.push(...score.conditions);
+  params.push(...score.params);
+  const tags = filters.tagIds ?? [];
+  const match = ftsQuery(filters.text);
+  const comments: string[] = [];
+  const commentParams: SQLInputValue[] = [];
+  if (tags.length > 0) {
+    comments.push(`tag_id IN (${tags.map(() => '?').join(', ')})`);
+    commentParams.push(...tags);
+  }
+  if (match !== null) {
+    comments.push('id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ?)');
+    commentParams.push(match);
+  }
+  if (comments.length > 0) {
+    conditions.push(`segment_id IN (SELECT segment_id FROM comments WHERE ${comments.join(' AND ')})`);
+    params.push(...commentParams);
+    deps.push('comments');
+  }
+  return { conditions, params, deps };
 }
 
 export const whereSql = (conditions: string[]): string =>
@@ -188,7 +318,7 @@ export const whereSql = (conditions: string[]): string =>
  * (each index holds the row id), about ten times cheaper to materialise than a sid tiebreak.
  */
 export function buildOrder(
-  kind: RowKind,
+  kind: TableKind,
   sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>,
 ): string {
   const map = COLUMN_SQL[kind];
@@ -203,13 +333,13 @@ export function buildOrder(
     last = dir === 'desc' ? 'DESC' : 'ASC';
     keys.push(`${sql} ${last}`);
   }
-  // sid is unique: after it nothing is left to break.
-  if (!used.has('sid')) keys.push(`id ${last}`);
+  // sid (and an assessment's key) is unique: after it nothing is left to break.
+  if (!used.has('sid') && !used.has('akey')) keys.push(`id ${last}`);
   return `ORDER BY ${keys.join(', ')}`;
 }
 
 /** The select list of a row, with the contract's names as aliases. */
-export function selectList(kind: RowKind, alias: string): string {
+export function selectList(kind: TableKind, alias: string): string {
   return Object.entries(COLUMN_SQL[kind])
     .map(([name, sql]) => `${alias}.${sql} AS "${name}"`)
     .join(', ');

@@ -9,8 +9,12 @@ import { AppError } from '../errors.ts';
 import type { ErrorBody } from '../../src-preload/contract.ts';
 import { closedError } from './errors.ts';
 import { ROLE_OF } from './protocol.ts';
+import { encodePage } from './raw-page.ts';
 import type { ReaderMethod, Ready, Request, Response, WorkerInit, WriterMethod } from './protocol.ts';
-import type { Store, StoreOpenOptions } from './types.ts';
+import type { ExportRowOf, ExportStreamOptions, PageOutcome, Store, StoreOpenOptions } from './types.ts';
+
+/** Rows per page of an export stream: big enough to amortise a round trip, small enough to encode young. */
+const EXPORT_PAGE = { min: 250, max: 500 };
 
 // Under Node the worker runs from its source (type stripping); in the electron-vite build it is a
 // second entry, out/main/store-worker.js, beside the bundle that holds this code (or one level up
@@ -90,7 +94,7 @@ function spawnWorker(): Spawned {
     const request = pending.get(response.id);
     if (request === undefined) return;
     pending.delete(response.id);
-    if (response.ok) request.resolve(response.value);
+    if (response.ok) request.resolve(JSON.parse(response.json));
     else request.reject(fromBody(response.error));
   });
   worker.on('error', (error) => failAll(stopped(error.message)));
@@ -136,18 +140,55 @@ export async function openStore(options: StoreOpenOptions): Promise<Store> {
   const channels = { writer, reader };
   let closing: Promise<void> | null = null;
 
+  const call = (name: WriterMethod | ReaderMethod, args: unknown[]): Promise<unknown> =>
+    closing !== null ? Promise.reject(closedError()) : channels[ROLE_OF[name]].call(name, args);
   const method =
-    <M extends WriterMethod | ReaderMethod>(name: M) =>
+    <M extends (WriterMethod | ReaderMethod) & keyof Store>(name: M) =>
     (...args: Parameters<Store[M]>): ReturnType<Store[M]> =>
-      (closing !== null
-        ? Promise.reject(closedError())
-        : channels[ROLE_OF[name]].call(name, args)) as ReturnType<Store[M]>;
+      call(name, args) as ReturnType<Store[M]>;
+
+  async function* exportRows<K extends keyof ExportRowOf>(
+    kind: K,
+    query: { filters: unknown; sort: unknown },
+    options: ExportStreamOptions = {},
+  ): AsyncGenerator<Array<ExportRowOf[K]>> {
+    const pageSize = options.pageSize ?? EXPORT_PAGE.max;
+    if (!Number.isInteger(pageSize) || pageSize < EXPORT_PAGE.min || pageSize > EXPORT_PAGE.max) {
+      throw new AppError(
+        'invalid_request',
+        `An export reads ${EXPORT_PAGE.min} to ${EXPORT_PAGE.max} rows at a time, not ${pageSize}.`,
+      );
+    }
+    const stopIfCancelled = (): void => {
+      if (options.signal?.aborted === true)
+        throw new AppError('cancelled', 'The export was cancelled before it finished.');
+    };
+    stopIfCancelled();
+    const { handle, total } = (await call('openExport', [
+      kind,
+      { filters: query.filters, sort: query.sort },
+    ])) as {
+      handle: string;
+      total: number;
+    };
+    try {
+      for (let offset = 0; offset < total; offset += pageSize) {
+        stopIfCancelled();
+        const rows = (await call('readExport', [handle, offset, pageSize])) as Array<ExportRowOf[K]>;
+        if (rows.length > 0) yield rows;
+      }
+    } finally {
+      // A store closed meanwhile took the order with it.
+      if (closing === null) await call('closeExport', [handle]).catch(() => undefined);
+    }
+  }
 
   return {
     file,
     accountSid,
     openPass: method('openPass'),
-    commitPage: method('commitPage'),
+    // The page's records travel as their raw JSON (see raw-page.ts).
+    commitPage: async (page) => (await call('commitRawPage', [await encodePage(page)])) as PageOutcome,
     upsertSegments: method('upsertSegments'),
     putReference: method('putReference'),
     markSegmentSynced: method('markSegmentSynced'),
@@ -161,6 +202,17 @@ export async function openStore(options: StoreOpenOptions): Promise<Store> {
     assessments: method('assessments'),
     comments: method('comments'),
     distinct: method('distinct'),
+    scores: method('scores'),
+    scoreGroups: method('scoreGroups'),
+    answerDistribution: method('answerDistribution'),
+    agentScorecards: method('agentScorecards'),
+    agentDetail: method('agentDetail'),
+    calibration: method('calibration'),
+    rowDetail: method('rowDetail'),
+    exportRows: exportRows as Store['exportRows'],
+    views: method('views'),
+    saveView: method('saveView'),
+    removeView: method('removeView'),
     close() {
       closing ??= Promise.all([writer.close(), reader.close()]).then(() => undefined);
       return closing;

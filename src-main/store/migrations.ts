@@ -3,11 +3,9 @@
  * is never edited once released; a change is a new step. The ladder runs in one transaction per
  * step, so a crash mid-migration leaves the file at the last completed version.
  *
- * Room for issue 8 (scores): an assessment is the records sharing (segment_id, questionnaire_sid,
- * assessor, assessor_email); its score needs each record's answer_score and weight, and the max score of the
- * question's answer set (questions.answer_set_id -> answers). A later step adds summary tables
- * (assessment_scores per assessment, and per agent/question/period aggregates) that commitPage
- * keeps current for the (segment, questionnaire, assessor) groups a page touches.
+ * Steps are DDL only. Summary data a step introduces is derived by the current code: the step
+ * marks it stale (meta 'summaries_stale') and the writer rebuilds it when it opens the file, so a
+ * step never runs code that a later version may have changed.
  */
 import type { DatabaseSync } from 'node:sqlite';
 
@@ -267,8 +265,119 @@ CREATE TABLE sync_runs (
 CREATE INDEX sync_runs_by_ended ON sync_runs(ended_at);
 `;
 
+const SCORE_INDEXED = [
+  'segment_id, questionnaire_sid',
+  // (agent_id, timestamp, score): agent groups and scorecards (with their trend windows) read the index alone.
+  'agent_id, timestamp, score',
+  'agent_name',
+  'team',
+  'queue',
+  'questionnaire_sid',
+  'questionnaire',
+  'assessor',
+  'assessor_email',
+  'timestamp',
+  'answered',
+  'not_applicable',
+  'score',
+  'twilio_percentage',
+  'mismatch',
+];
+
+/**
+ * Version 2 (issue 8, scores): what each record contributes to its assessment's score, one row per
+ * assessment with its score (scores.ts keeps it current with every write), the pairwise agreement
+ * of assessors per segment and question (calibration), and saved views.
+ */
+const V2 = `
+-- max_score: the max score of the answer set that scores the answer (null: N/A or unknown answer);
+-- is_na: the answer is the not_applicable one; assessment_id: the row in assessment_scores.
+ALTER TABLE assessments ADD COLUMN max_score REAL;
+ALTER TABLE assessments ADD COLUMN is_na INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assessments ADD COLUMN assessment_id INTEGER;
+CREATE INDEX assessments_by_assessment_id ON assessments(assessment_id);
+
+-- One row per assessment: the records sharing (segment, questionnaire, assessor name and email).
+-- akey is json_array(segment_id, questionnaire_sid, assessor, assessor_email), built by SQLite only.
+CREATE TABLE assessment_scores (
+  id INTEGER PRIMARY KEY,
+  akey TEXT NOT NULL UNIQUE,
+  segment_id TEXT,
+  questionnaire_sid TEXT,
+  assessor TEXT,
+  assessor_email TEXT,
+  agent_id TEXT,
+  agent_name TEXT,
+  team TEXT,
+  queue TEXT,
+  questionnaire TEXT,
+  -- the earliest record's timestamp, and the first record's row id (list order within a segment)
+  timestamp INTEGER,
+  first_record INTEGER,
+  records INTEGER NOT NULL DEFAULT 0,
+  answered INTEGER NOT NULL DEFAULT 0,
+  not_applicable INTEGER NOT NULL DEFAULT 0,
+  -- answers the stored answer sets do not know: counted apart, never scored
+  unscored INTEGER NOT NULL DEFAULT 0,
+  got REAL,
+  max REAL,
+  score REAL,
+  twilio_percentage REAL,
+  mismatch INTEGER NOT NULL DEFAULT 0,
+  -- assessments of the same segment with the same questionnaire (this one included)
+  peers INTEGER NOT NULL DEFAULT 1,
+  -- what it adds to group_totals: JSON [[kind 'q' | 'c', question or category sid, points lost, records], …]
+  parts TEXT
+) STRICT;
+${indexes('assessment_scores', SCORE_INDEXED)}
+-- The calibration report reads this index alone: the assessments of segments assessed more than once.
+CREATE INDEX assessment_scores_calibration
+  ON assessment_scores(segment_id, questionnaire_sid, first_record, assessor, score, agent_name, questionnaire, peers)
+  WHERE peers > 1;
+
+-- Per question (kind 'q') and category ('c') over the whole store: the assessments with a scored
+-- answer in it, the sum and count of their scores, and the points lost, (max - score) x weight, per
+-- scored record. Kept by adding and taking away each assessment's parts.
+CREATE TABLE group_totals (
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  assessments INTEGER NOT NULL,
+  score_sum REAL NOT NULL,
+  score_n INTEGER NOT NULL,
+  lost_sum REAL NOT NULL,
+  lost_n INTEGER NOT NULL,
+  PRIMARY KEY (kind, key)
+) STRICT, WITHOUT ROWID;
+
+-- Segments with more than one assessment of a questionnaire: per question, the assessor pairs
+-- that both answered it and how many of them gave the same answer.
+CREATE TABLE calibration_questions (
+  segment_id TEXT NOT NULL,
+  questionnaire_sid TEXT NOT NULL,
+  question_sid TEXT NOT NULL,
+  category_sid TEXT,
+  pairs INTEGER NOT NULL,
+  agreeing INTEGER NOT NULL,
+  PRIMARY KEY (segment_id, questionnaire_sid, question_sid)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX calibration_questions_by_question
+  ON calibration_questions(question_sid, pairs, agreeing, category_sid);
+
+CREATE TABLE views (
+  name TEXT PRIMARY KEY,
+  filters TEXT NOT NULL,
+  saved_at INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO generations(kind, gen) VALUES ('scores', 0);
+INSERT INTO meta(key, value) VALUES ('summaries_stale', '1');
+`;
+
 /** MIGRATIONS[n - 1] takes a file from user_version n - 1 to n. */
-export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [(db) => db.exec(V1)];
+export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
+  (db) => db.exec(V1),
+  (db) => db.exec(V2),
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

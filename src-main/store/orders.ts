@@ -4,7 +4,10 @@
  * when a kind they depend on changes (its generation moves) and when they fall out of the LRU.
  */
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { RowKind } from '../../src-preload/contract.ts';
+
+/** What a cached result depends on: a kind of records, or the assessment scores. */
+export type Dep = 'assessments' | 'comments' | 'scores';
+const DEPS: readonly Dep[] = ['assessments', 'comments', 'scores'];
 
 export interface Order {
   table: string;
@@ -12,40 +15,51 @@ export interface Order {
 }
 
 interface Entry extends Order {
-  deps: RowKind[];
+  deps: Dep[];
   gens: number[];
 }
 
-export type Generations = Record<RowKind, number>;
+export type Generations = Record<Dep, number>;
 
 export function readGenerations(db: DatabaseSync): Generations {
-  const gens: Generations = { assessments: 0, comments: 0 };
+  const gens: Generations = { assessments: 0, comments: 0, scores: 0 };
   for (const row of db.prepare('SELECT kind, gen FROM generations').all() as Array<{
     kind: string;
     gen: number;
   }>) {
-    if (row.kind === 'assessments' || row.kind === 'comments') gens[row.kind] = row.gen;
+    const dep = DEPS.find((d) => d === row.kind);
+    if (dep !== undefined) gens[dep] = row.gen;
   }
   return gens;
 }
 
 export interface OrderCache {
   /** The cached order for key, or a new one built from `select` (which yields ids in order). */
-  get(
-    key: string,
-    deps: RowKind[],
-    gens: Generations,
-    select: { sql: string; params: SQLInputValue[] },
-  ): Order;
+  get(key: string, deps: Dep[], gens: Generations, select: { sql: string; params: SQLInputValue[] }): Order;
+  /** A private order, out of the cache, until unpinned: an export reads the same rows throughout. */
+  pin(select: { sql: string; params: SQLInputValue[] }): Order;
+  unpin(table: string): void;
   clear(): void;
 }
 
 export function createOrderCache(db: DatabaseSync, capacity: number): OrderCache {
   const entries = new Map<string, Entry>();
+  const pinned = new Set<string>();
   let serial = 0;
   const drop = (key: string, entry: Entry): void => {
     entries.delete(key);
     db.exec(`DROP TABLE IF EXISTS temp.${entry.table}`);
+  };
+  const unpin = (table: string): void => {
+    if (!pinned.delete(table)) return;
+    db.exec(`DROP TABLE IF EXISTS temp.${table}`);
+  };
+  const build = (select: { sql: string; params: SQLInputValue[] }): Order => {
+    const table = `order_${++serial}`;
+    db.exec(`CREATE TEMP TABLE ${table} (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL)`);
+    // Rows are inserted in the SELECT's order, so pos (the rowid) numbers them 1, 2, 3 …
+    const { changes } = db.prepare(`INSERT INTO temp.${table}(id) ${select.sql}`).run(...select.params);
+    return { table, total: Number(changes) };
   };
   return {
     get(key, deps, gens, select) {
@@ -64,16 +78,19 @@ export function createOrderCache(db: DatabaseSync, capacity: number): OrderCache
         const [oldestKey, oldest] = entries.entries().next().value as [string, Entry];
         drop(oldestKey, oldest);
       }
-      const table = `order_${++serial}`;
-      db.exec(`CREATE TEMP TABLE ${table} (pos INTEGER PRIMARY KEY, id INTEGER NOT NULL)`);
-      // Rows are inserted in the SELECT's order, so pos (the rowid) numbers them 1, 2, 3 …
-      const { changes } = db.prepare(`INSERT INTO temp.${table}(id) ${select.sql}`).run(...select.params);
-      const entry: Entry = { table, total: Number(changes), deps, gens: deps.map((d) => gens[d]) };
+      const entry: Entry = { ...build(select), deps, gens: deps.map((d) => gens[d]) };
       entries.set(key, entry);
       return entry;
     },
+    pin(select) {
+      const order = build(select);
+      pinned.add(order.table);
+      return order;
+    },
+    unpin,
     clear() {
       for (const [k, e] of entries) drop(k, e);
+      for (const table of [...pinned]) unpin(table);
     },
   };
 }

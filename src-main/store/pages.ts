@@ -15,6 +15,7 @@ import type { Counts } from './counts.ts';
 import { ASSESSMENT_FIELDS, assessmentValues, COMMENT_FIELDS, commentValues } from './records.ts';
 import type { SegmentFields } from './records.ts';
 import type { ReferenceLookup } from './reference.ts';
+import type { Scores } from './scores.ts';
 import { bumpGenerations, transaction } from './sql.ts';
 import { streamKey } from './types.ts';
 import type { PageCommit, PageOutcome, PassStart, StreamKind, StreamScope } from './types.ts';
@@ -24,12 +25,13 @@ const COUNT_COLUMN = { assessments: 'assessment_count', comments: 'comment_count
 /** Rows per multi-row INSERT: fewer calls into SQLite, well under its 32766 bound parameters. */
 const BATCH = 32;
 
-/** A stored row as a page commit needs it: id, raw JSON and the counted columns. */
+/** A stored row as a page commit needs it: id, raw JSON, the counted columns and its assessment. */
 interface Stored extends Record<string, unknown> {
   id: number;
   sid: string;
   json: string | null;
   segment_id: string | null;
+  assessment_id?: number | null;
 }
 
 function scopeParts(scope: StreamScope): { type: 'segment' | 'agent' | 'all'; id: string | null } {
@@ -42,7 +44,9 @@ function scopeParts(scope: StreamScope): { type: 'segment' | 'agent' | 'all'; id
 function recordStatements(db: DatabaseSync, kind: StreamKind) {
   const fields: readonly string[] = kind === 'assessments' ? ASSESSMENT_FIELDS : COMMENT_FIELDS;
   const raw = RAW_TABLE[kind];
-  const counted = COUNTED[kind].join(', ');
+  // Assessment records also name their assessment, whose score a change or removal moves.
+  const linked = kind === 'assessments' ? ['assessment_id'] : [];
+  const counted = [...COUNTED[kind], ...linked].join(', ');
   const row = `(${['sid', ...fields, 'seen_pass'].map(() => '?').join(', ')})`;
   const batches = new Map<number, { insert: StatementSync; putRaw: StatementSync }>();
   const remove = (where: string) =>
@@ -50,7 +54,7 @@ function recordStatements(db: DatabaseSync, kind: StreamKind) {
   return {
     fields,
     existing: db.prepare(
-      `SELECT t.sid, t.id, r.json, ${COUNTED[kind].map((c) => `t.${c}`).join(', ')}
+      `SELECT t.sid, t.id, r.json, ${[...COUNTED[kind], ...linked].map((c) => `t.${c}`).join(', ')}
        FROM ${kind} t LEFT JOIN ${raw} r ON r.id = t.id WHERE t.sid IN (SELECT value FROM json_each(?))`,
     ),
     batch(n: number) {
@@ -83,11 +87,16 @@ function recordStatements(db: DatabaseSync, kind: StreamKind) {
 }
 
 export interface Pages {
-  openPass(kind: StreamKind, scope: StreamScope): PassStart;
+  openPass(kind: StreamKind, scope: StreamScope, options?: { restart?: boolean }): PassStart;
   commitPage(page: PageCommit): PageOutcome;
 }
 
-export function createPages(db: DatabaseSync, counts: Counts, reference: () => ReferenceLookup): Pages {
+export function createPages(
+  db: DatabaseSync,
+  counts: Counts,
+  scores: Scores,
+  reference: () => ReferenceLookup,
+): Pages {
   const records = {
     assessments: recordStatements(db, 'assessments'),
     comments: recordStatements(db, 'comments'),
@@ -124,11 +133,12 @@ export function createPages(db: DatabaseSync, counts: Counts, reference: () => R
     return { agentName: row.sn ?? row.gn ?? null, team: row.st ?? row.gt ?? null, queue: row.sq ?? null };
   }
 
-  function openPass(kind: StreamKind, scope: StreamScope): PassStart {
+  function openPass(kind: StreamKind, scope: StreamScope, options: { restart?: boolean } = {}): PassStart {
     return transaction(db, () => {
       const key = streamKey(kind, scope);
       const current = stream.get(key) as { pass: number; next: string | null; complete: number } | undefined;
-      if (current !== undefined && current.complete === 0)
+      // An abandoned pass removes nothing: its rows keep their seen_pass, below the new pass's number.
+      if (current !== undefined && current.complete === 0 && options.restart !== true)
         return { pass: current.pass, resumeFrom: current.next };
       const { pass } = nextPass.get() as { pass: number };
       const { type, id } = scopeParts(scope);
@@ -164,6 +174,8 @@ export function createPages(db: DatabaseSync, counts: Counts, reference: () => R
       }
 
       const touched = new Set<string>();
+      const assessments = new Set<number>();
+      const written: number[] = [];
       const segmentAgents = new Map<string, string | null>();
       const agents = new Set<string>();
       const fieldCache = new Map<string, SegmentFields>();
@@ -193,6 +205,8 @@ export function createPages(db: DatabaseSync, counts: Counts, reference: () => R
         } else {
           st.update.run(...values, page.pass, before.id);
           st.batch(1).putRaw.run(before.id, json);
+          written.push(before.id);
+          if (typeof before.assessment_id === 'number') assessments.add(before.assessment_id);
           counts.add(page.kind, before, -1);
           if (before.segment_id !== null) touched.add(before.segment_id);
         }
@@ -214,7 +228,9 @@ export function createPages(db: DatabaseSync, counts: Counts, reference: () => R
         }>;
         const jsonOf = new Map(chunk.map((r) => [r.sid, r.json]));
         putRaw.run(...ids.flatMap((r) => [r.id, jsonOf.get(r.sid) ?? '']));
+        for (const r of ids) written.push(r.id);
       }
+      if (page.kind === 'assessments') for (const id of scores.assign(written)) assessments.add(id);
 
       let removed = 0;
       if (page.next === null) {
@@ -226,15 +242,17 @@ export function createPages(db: DatabaseSync, counts: Counts, reference: () => R
         for (const row of gone) {
           counts.add(page.kind, row, -1);
           if (typeof row.segment_id === 'string') touched.add(row.segment_id);
+          if (typeof row.assessment_id === 'number') assessments.add(row.assessment_id);
         }
       }
       for (const [segmentId, agentId] of segmentAgents) knowSegment.run(segmentId, agentId);
       for (const agentId of agents) knowAgent.run(agentId);
       for (const segmentId of touched) st.recount.run(segmentId);
       counts.flush();
+      const rescored = scores.refresh(assessments);
       const done = page.next === null;
       advanceStream.run(page.next, done ? 1 : 0, done ? Date.now() : null, key, page.pass);
-      if (changed > 0 || removed > 0) bumpGenerations(db, [page.kind]);
+      if (changed > 0 || removed > 0) bumpGenerations(db, [page.kind, ...(rescored ? ['scores'] : [])]);
       return { written: page.records.length - skippedNoSid, skippedNoSid, removed };
     });
   }

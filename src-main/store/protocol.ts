@@ -18,11 +18,14 @@ export type ReaderMethod = keyof Reader;
 export const ROLE_OF: Record<WriterMethod | ReaderMethod, Role> = {
   openPass: 'writer',
   commitPage: 'writer',
+  commitRawPage: 'writer',
   upsertSegments: 'writer',
   putReference: 'writer',
   markSegmentSynced: 'writer',
   beginRun: 'writer',
   endRun: 'writer',
+  saveView: 'writer',
+  removeView: 'writer',
   overview: 'reader',
   segments: 'reader',
   agents: 'reader',
@@ -31,6 +34,17 @@ export const ROLE_OF: Record<WriterMethod | ReaderMethod, Role> = {
   distinct: 'reader',
   segmentIds: 'reader',
   segmentIdsOfAgent: 'reader',
+  scores: 'reader',
+  scoreGroups: 'reader',
+  answerDistribution: 'reader',
+  agentScorecards: 'reader',
+  agentDetail: 'reader',
+  calibration: 'reader',
+  rowDetail: 'reader',
+  views: 'reader',
+  openExport: 'reader',
+  readExport: 'reader',
+  closeExport: 'reader',
 };
 
 export interface Request {
@@ -39,7 +53,12 @@ export interface Request {
   args: unknown[];
 }
 
-export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorBody };
+/**
+ * A value travels as its JSON text (every answer is JSON-safe data, as the contract requires):
+ * main copies one string and parses it, where cloning a big result object by object (a calibration
+ * report of thousands of segments) would hold main's event loop for tens of milliseconds.
+ */
+export type Response = { id: number; ok: true; json: string } | { id: number; ok: false; error: ErrorBody };
 
 /** The answer to WorkerInit: the connection is open (migrated, account checked), or why not. */
 export type Ready = { ready: true } | { ready: false; error: ErrorBody };

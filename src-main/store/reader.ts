@@ -8,35 +8,55 @@ import { AppError } from '../errors.ts';
 import {
   AssessmentQuerySchema,
   CommentQuerySchema,
+  contract,
   DistinctQuerySchema,
+  ExportKindSchema,
+  RowKindSchema,
+  ScoreGroupsQuerySchema,
+  ScoreQuerySchema,
   SegmentListQuerySchema,
 } from '../../src-preload/contract.ts';
 import type {
+  AgentDetail,
+  AgentScorecard,
+  AnswerDistribution,
   AssessmentRow,
+  AssessmentScoreRow,
+  CalibrationReport,
   CommentRow,
   DistinctValues,
   KnownAgent,
   QueryFilters,
-  RowKind,
+  RowDetail,
+  SavedView,
+  ScoreGroups,
   StoredSegment,
   StoreOverview,
 } from '../../src-preload/contract.ts';
 import {
   buildOrder,
+  buildScoreWhere,
   buildWhere,
   COLUMN_SQL,
   DISTINCT_FILTER,
   distinctTable,
   normaliseFilters,
   selectList,
+  TABLE,
   whereSql,
 } from './columns.ts';
+import type { TableKind } from './columns.ts';
+import { rowDetail } from './detail.ts';
 import { ftsQuery, MATCH_END, MATCH_START } from './fts.ts';
+import { createInsights } from './insights.ts';
 import { createOrderCache, readGenerations } from './orders.ts';
+import { SEGMENT_FROM, SEGMENT_SELECT, toScoreRow, toSegment, withReport } from './shape.ts';
 import { snapshot, statementCache } from './sql.ts';
 import { fold, likePrefix } from './text.ts';
+import { createViews } from './views.ts';
 
 type Window<R> = { total: number; offset: number; rows: R[] };
+type ExportRow = AssessmentRow | CommentRow | AssessmentScoreRow;
 
 export interface Reader {
   overview(): Omit<StoreOverview, 'profileId'>;
@@ -47,15 +67,45 @@ export interface Reader {
   distinct(query: unknown): Omit<DistinctValues, 'profileId'>;
   segmentIds(): string[];
   segmentIdsOfAgent(agentId: string): string[];
+  scores(query: unknown): Window<AssessmentScoreRow>;
+  scoreGroups(query: unknown): Omit<ScoreGroups, 'profileId'>;
+  answerDistribution(query: unknown): Omit<AnswerDistribution, 'profileId'>;
+  agentScorecards(query: unknown): Window<AgentScorecard>;
+  agentDetail(query: unknown): Omit<AgentDetail, 'profileId'>;
+  calibration(query: unknown): Omit<CalibrationReport, 'profileId'>;
+  rowDetail(kind: unknown, sid: unknown): Omit<RowDetail, 'profileId'>;
+  views(): SavedView[];
+  /** Materialises a view's order for an export; its handle and row count. */
+  openExport(kind: unknown, query: unknown): { handle: string; total: number };
+  /** Rows of an export's order at positions offset+1 … offset+limit (rows removed since are left out). */
+  readExport(handle: string, offset: number, limit: number): ExportRow[];
+  closeExport(handle: string): void;
 }
 
 const QUERIES = {
   assessments: AssessmentQuerySchema.omit({ profileId: true }),
   comments: CommentQuerySchema.omit({ profileId: true }),
+  scores: ScoreQuerySchema.omit({ profileId: true }),
   distinct: DistinctQuerySchema.omit({ profileId: true }),
   segments: SegmentListQuerySchema.omit({ profileId: true }),
   agents: z
     .object({ search: z.string().max(200).default(''), limit: z.number().int().min(1).max(200).default(20) })
+    .strict(),
+  scoreGroups: ScoreGroupsQuerySchema.omit({ profileId: true }),
+  answers: contract.scores.answers.request.omit({ profileId: true }),
+  scorecards: contract.agents.scorecards.request.omit({ profileId: true }),
+  agentDetail: contract.agents.detail.request.omit({ profileId: true }),
+  calibration: contract.calibration.report.request.omit({ profileId: true }),
+  rowDetail: z.object({ kind: RowKindSchema, sid: z.string().min(1).max(64) }).strict(),
+  export: z
+    .object({
+      kind: ExportKindSchema,
+      filters: AssessmentQuerySchema.shape.filters,
+      sort: z
+        .array(z.object({ column: z.string().max(64), dir: z.enum(['asc', 'desc']) }).strict())
+        .max(3)
+        .default([]),
+    })
     .strict(),
 };
 
@@ -107,36 +157,52 @@ export function createReader(db: DatabaseSync): Reader {
     return new Map(rows.flatMap((r) => (r.h === null ? [] : [[r.id, r.h] as const])));
   }
 
-  function window<R>(
-    kind: RowKind,
-    filters: QueryFilters,
-    sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>,
-    offset: number,
-    limit: number,
-  ): { total: number; rows: Array<R & { id: number }> } {
-    const normal = normaliseFilters(filters);
-    const where = buildWhere(kind, normal);
+  type Sort = ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>;
+
+  /** The SELECT that yields a view's row ids in order (what an order materialises). */
+  function orderSelect(kind: TableKind, normal: QueryFilters, sort: Sort) {
+    const where = kind === 'scores' ? buildScoreWhere(normal) : buildWhere(kind, normal);
     const order = buildOrder(kind, sort);
-    const key = JSON.stringify([kind, normal, sort.map((s) => [s.column, s.dir])]);
     const match = ftsQuery(normal.text);
     // Text alone in arrival order is the full-text index itself: its rowids are the comment ids, in order.
     const textOnly =
       kind === 'comments' && match !== null && sort.length === 0 && Object.keys(normal).length === 1;
     const select = textOnly
       ? { sql: 'SELECT rowid FROM comments_fts WHERE comments_fts MATCH ? ORDER BY rowid', params: [match] }
-      : { sql: `SELECT id FROM ${kind} ${whereSql(where.conditions)} ${order}`, params: where.params };
-    const materialised = orders.get(key, where.deps, readGenerations(db), select);
-    const rows = statement(
-      `SELECT w.id AS id, ${selectList(kind, 't')} FROM temp.${materialised.table} w
-       JOIN ${kind} t ON t.id = w.id WHERE w.pos BETWEEN ? AND ? ORDER BY w.pos`,
-    ).all(offset + 1, offset + limit) as Array<R & { id: number }>;
-    return { total: materialised.total, rows };
+      : { sql: `SELECT id FROM ${TABLE[kind]} ${whereSql(where.conditions)} ${order}`, params: where.params };
+    return { select, deps: where.deps };
   }
 
-  const toBoolean = <R extends { report: unknown }>(row: R): R => {
-    row.report = row.report === null ? null : row.report === 1;
-    return row;
-  };
+  /** The rows at positions from … to of a materialised order. */
+  function rowsAt<R>(kind: TableKind, table: string, from: number, to: number): Array<R & { id: number }> {
+    return statement(
+      `SELECT w.id AS id, ${selectList(kind, 't')} FROM temp.${table} w
+       JOIN ${TABLE[kind]} t ON t.id = w.id WHERE w.pos BETWEEN ? AND ? ORDER BY w.pos`,
+    ).all(from, to) as Array<R & { id: number }>;
+  }
+
+  function window<R>(
+    kind: TableKind,
+    filters: QueryFilters,
+    sort: Sort,
+    offset: number,
+    limit: number,
+  ): { total: number; rows: Array<R & { id: number }> } {
+    const normal = normaliseFilters(filters);
+    const key = JSON.stringify([kind, normal, sort.map((s) => [s.column, s.dir])]);
+    const { select, deps } = orderSelect(kind, normal, sort);
+    const materialised = orders.get(key, deps, readGenerations(db), select);
+    return {
+      total: materialised.total,
+      rows: rowsAt<R>(kind, materialised.table, offset + 1, offset + limit),
+    };
+  }
+
+  const insights = createInsights(db, statement);
+  const views = createViews(db);
+  const exports = new Map<string, TableKind>();
+  const shapeRow = (kind: TableKind, { id: _id, ...row }: Record<string, unknown>): ExportRow =>
+    kind === 'scores' ? toScoreRow(row) : withReport(row as unknown as AssessmentRow | CommentRow);
 
   return {
     assessments(query) {
@@ -146,9 +212,80 @@ export function createReader(db: DatabaseSync): Reader {
         return {
           total,
           offset: q.offset,
-          rows: rows.map(({ id: _id, ...row }) => toBoolean({ ...row })),
+          rows: rows.map(({ id: _id, ...row }) => withReport(row)),
         };
       });
+    },
+
+    scores(query) {
+      const q = parse(QUERIES.scores, query);
+      return snapshot(db, () => {
+        const { total, rows } = window<Record<string, unknown>>(
+          'scores',
+          q.filters,
+          q.sort,
+          q.offset,
+          q.limit,
+        );
+        return { total, offset: q.offset, rows: rows.map(toScoreRow) };
+      });
+    },
+
+    scoreGroups(query) {
+      const q = parse(QUERIES.scoreGroups, query);
+      return { by: q.by, groups: insights.scoreGroups(q.filters, q.by, q.period, q.limit) };
+    },
+
+    answerDistribution(query) {
+      const q = parse(QUERIES.answers, query);
+      return { questions: insights.answerDistribution(q.filters, q.limit) };
+    },
+
+    agentScorecards(query) {
+      return insights.agentScorecards(parse(QUERIES.scorecards, query));
+    },
+
+    agentDetail(query) {
+      const q = parse(QUERIES.agentDetail, query);
+      return insights.agentDetail(q.agentId, q.filters);
+    },
+
+    calibration(query) {
+      return insights.calibration(parse(QUERIES.calibration, query).filters);
+    },
+
+    rowDetail(kind, sid) {
+      const q = parse(QUERIES.rowDetail, { kind, sid });
+      return rowDetail(db, statement, q.kind, q.sid);
+    },
+
+    views: () => views.list(),
+
+    openExport(kind, query) {
+      const q = parse(QUERIES.export, { ...(query as object), kind });
+      const table: TableKind = q.kind;
+      const unknown = q.sort.filter((s) => COLUMN_SQL[table][s.column] === undefined).map((s) => s.column);
+      if (unknown.length > 0) {
+        throw new AppError('invalid_request', `Cannot sort ${table} by ${unknown.join(', ')}.`, {
+          detail: { unknown, columns: Object.keys(COLUMN_SQL[table]) },
+        });
+      }
+      const { select } = orderSelect(table, normaliseFilters(q.filters), q.sort);
+      const order = snapshot(db, () => orders.pin(select));
+      exports.set(order.table, table);
+      return { handle: order.table, total: order.total };
+    },
+
+    readExport(handle, offset, limit) {
+      const kind = exports.get(handle);
+      if (kind === undefined) throw new Error(`no open export ${handle}`);
+      return rowsAt<Record<string, unknown>>(kind, handle, offset + 1, offset + limit).map((r) =>
+        shapeRow(kind, r),
+      );
+    },
+
+    closeExport(handle) {
+      if (exports.delete(handle)) orders.unpin(handle);
     },
 
     comments(query) {
@@ -167,7 +304,7 @@ export function createReader(db: DatabaseSync): Reader {
           total,
           offset: q.offset,
           rows: rows.map(({ id, ...row }) => {
-            const out: CommentRow = toBoolean({ ...row });
+            const out: CommentRow = withReport(row);
             const highlight = marked.get(id);
             if (highlight !== undefined) out.highlight = highlight;
             return out;
@@ -238,16 +375,13 @@ export function createReader(db: DatabaseSync): Reader {
       if (sortColumn === undefined) throw new Error(`unknown segment column ${q.sort.column}`);
       const order = `ORDER BY ${sortColumn} ${q.sort.dir === 'desc' ? 'DESC' : 'ASC'}, s.segment_id ASC`;
       return snapshot(db, () => {
-        const from = 'FROM segments s LEFT JOIN agents g ON g.agent_id = s.agent_id';
-        const { n } = statement(`SELECT count(*) AS n ${from} ${where}`).get(...params) as { n: number };
-        // Segments whose details were never fetched show their agent's name and team, when known.
+        const { n } = statement(`SELECT count(*) AS n ${SEGMENT_FROM} ${where}`).get(...params) as {
+          n: number;
+        };
         const rows = statement(
-          `SELECT s.segment_id AS segmentId, s.agent_id AS agentId, coalesce(s.agent_name, g.name) AS agentName,
-             coalesce(s.team, g.team) AS team, s.queue AS queue, s.date AS date, s.assessment_count AS assessments,
-             s.comment_count AS comments, s.last_synced_at AS lastSyncedAt
-           ${from} ${where} ${order} LIMIT ? OFFSET ?`,
-        ).all(...params, q.limit, q.offset) as unknown as StoredSegment[];
-        return { total: n, offset: q.offset, rows: rows.map((r) => ({ ...r })) };
+          `SELECT ${SEGMENT_SELECT} ${SEGMENT_FROM} ${where} ${order} LIMIT ? OFFSET ?`,
+        ).all(...params, q.limit, q.offset);
+        return { total: n, offset: q.offset, rows: rows.map(toSegment) };
       });
     },
 
@@ -296,7 +430,8 @@ export function createReader(db: DatabaseSync): Reader {
       return (
         statement(
           `SELECT segment_id AS s FROM assessments WHERE agent_id = ?1 AND segment_id IS NOT NULL
-           UNION SELECT segment_id FROM comments WHERE agent_id = ?1 AND segment_id IS NOT NULL ORDER BY 1`,
+           UNION SELECT segment_id FROM comments WHERE agent_id = ?1 AND segment_id IS NOT NULL
+           UNION SELECT segment_id FROM segments WHERE agent_id = ?1 ORDER BY 1`,
         ).all(agentId) as Array<{ s: string }>
       ).map((r) => r.s);
     },

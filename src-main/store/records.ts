@@ -31,6 +31,8 @@ export const ASSESSMENT_FIELDS = [
   'assessor',
   'assessor_email',
   'timestamp',
+  'max_score',
+  'is_na',
 ] as const;
 
 export const COMMENT_FIELDS = [
@@ -68,6 +70,7 @@ export function assessmentValues(
   const questionnaireSid = questionnaire?.questionnaire_sid ?? null;
   const questionSid = question?.question_sid ?? null;
   const categorySid = category?.category_sid ?? null;
+  const scoring = ref.scoring(questionSid, record.answer_id);
   return [
     record.segment_id,
     record.agent_id,
@@ -82,13 +85,15 @@ export function assessmentValues(
     category?.name ?? ref.categoryName(categorySid),
     record.answer_id,
     record.answer_text ?? ref.answerName(record.answer_id),
-    ref.answerScore(questionSid, record.answer_id),
+    scoring.kind === 'scored' ? scoring.score : null,
     real(record.weight),
     real(record.offset),
     flag(record.report),
     record.user_name,
     record.user_email,
     integer(record.timestamp),
+    scoring.kind === 'scored' ? scoring.max : null,
+    scoring.kind === 'na' ? 1 : 0,
   ];
 }
 

@@ -13,7 +13,19 @@ export interface ReferenceLookup {
   answerName(answerId: string | null): string | null;
   /** The answer's score in the question's answer set; null for N/A or an unknown answer. */
   answerScore(questionSid: string | null, answerId: string | null): number | null;
+  /** How a record's answer counts towards its assessment's score (see Scoring). */
+  scoring(questionSid: string | null, answerId: string | null): Scoring;
 }
+
+/**
+ * A scored answer has its score and the max score of the answer set that holds it: the question's
+ * current set, or, for an answer given before the question changed sets, the set the answer is
+ * from. N/A is not scored; an answer no stored set knows (or one without a score) is unscored.
+ */
+export type Scoring = { kind: 'scored'; score: number; max: number } | { kind: 'na' } | { kind: 'unscored' };
+
+const NA: Scoring = { kind: 'na' };
+const UNSCORED: Scoring = { kind: 'unscored' };
 
 interface AnswerRow {
   answer_set_id: string;
@@ -119,11 +131,14 @@ export function loadReference(db: DatabaseSync): ReferenceLookup {
   const tags = pairs('SELECT tag_id AS k, name AS v FROM comment_tags');
   const inSet = new Map<string, AnswerRow>();
   const byId = new Map<string, AnswerRow>();
+  const maxOfSet = new Map<string, number>();
   for (const row of db
     .prepare('SELECT * FROM answers ORDER BY answer_set_id')
     .all() as unknown as AnswerRow[]) {
     inSet.set(`${row.answer_set_id}\u0000${row.answer_id}`, row);
     if (!byId.has(row.answer_id) || row.is_na === 1) byId.set(row.answer_id, row);
+    if (row.is_na === 0 && row.score !== null)
+      maxOfSet.set(row.answer_set_id, Math.max(row.score, maxOfSet.get(row.answer_set_id) ?? -Infinity));
   }
   const get = (map: Map<string, string | null>, key: string | null): string | null =>
     key === null ? null : (map.get(key) ?? null);
@@ -134,12 +149,20 @@ export function loadReference(db: DatabaseSync): ReferenceLookup {
     tagName: (id) => get(tags, id),
     answerName: (id) => (id === null ? null : (byId.get(id)?.name ?? null)),
     answerScore(questionSid, answerId) {
-      if (answerId === null) return null;
-      const any = byId.get(answerId);
-      if (any?.is_na === 1) return null;
-      const set = get(answerSetOf, questionSid);
-      const row = (set === null ? undefined : inSet.get(`${set}\u0000${answerId}`)) ?? any;
-      return row?.score ?? null;
+      const scored = scoring(questionSid, answerId);
+      return scored.kind === 'scored' ? scored.score : null;
     },
+    scoring,
   };
+
+  function scoring(questionSid: string | null, answerId: string | null): Scoring {
+    if (answerId === null) return UNSCORED;
+    const any = byId.get(answerId);
+    if (any?.is_na === 1) return NA;
+    const set = get(answerSetOf, questionSid);
+    const row = (set === null ? undefined : inSet.get(`${set}\u0000${answerId}`)) ?? any;
+    const max = row === undefined ? undefined : maxOfSet.get(row.answer_set_id);
+    if (row === undefined || row.score === null || max === undefined) return UNSCORED;
+    return { kind: 'scored', score: row.score, max };
+  }
 }

@@ -14,13 +14,27 @@ import type {
   CommentTags,
 } from '../flex/schemas.ts';
 import type {
+  AgentDetail,
+  AgentScorecard,
+  AnswerDistribution,
   AssessmentQuery,
   AssessmentRow,
+  AssessmentScoreRow,
+  CalibrationReport,
   CommentQuery,
   CommentRow,
   DistinctQuery,
   DistinctValues,
+  ExportKind,
   KnownAgent,
+  ParsedRequestOf,
+  QueryFilters,
+  RowDetail,
+  RowKind,
+  SavedView,
+  ScoreGroups,
+  ScoreGroupsQuery,
+  ScoreQuery,
   SegmentListQuery,
   StoreOverview,
   StoredSegment,
@@ -94,13 +108,38 @@ export interface SyncRunEnd {
 type Window<R> = { total: number; offset: number; rows: R[] };
 type Scoped<Q> = Omit<Q, 'profileId'>;
 
+export type AnswersQuery = Scoped<ParsedRequestOf<'scores', 'answers'>>;
+export type ScorecardsQuery = Scoped<ParsedRequestOf<'agents', 'scorecards'>>;
+export type AgentDetailQuery = Scoped<ParsedRequestOf<'agents', 'detail'>>;
+export type CalibrationQuery = Scoped<ParsedRequestOf<'calibration', 'report'>>;
+
+/** The rows an export of a kind reads: records, comments, or one row per assessment. */
+export interface ExportRowOf {
+  assessments: AssessmentRow;
+  comments: CommentRow;
+  scores: AssessmentScoreRow;
+}
+
+/** What an export reads: the view's filters and sort (columns of the kind, as the tables sort). */
+export interface ExportQuery {
+  filters: QueryFilters;
+  sort: ReadonlyArray<{ column: string; dir: 'asc' | 'desc' }>;
+}
+
+export interface ExportStreamOptions {
+  /** Rows per yielded page, 250–500 (default 500). */
+  pageSize?: number;
+  /** Stops the stream between pages (it then throws a cancelled AppError). */
+  signal?: AbortSignal;
+}
+
 export interface Store {
   readonly file: string;
   readonly accountSid: string;
 
   // ---- sync (writes) ----
-  /** Starts a new pass over the stream, or resumes its unfinished one. */
-  openPass(kind: StreamKind, scope: StreamScope): Promise<PassStart>;
+  /** Starts a new pass over the stream, or resumes its unfinished one (`restart`: abandon it, start afresh). */
+  openPass(kind: StreamKind, scope: StreamScope, options?: { restart?: boolean }): Promise<PassStart>;
   /**
    * One page and the stream's cursor in one transaction: upserts by SID, then records `next` as the
    * cursor. With next === null the pass is complete: rows of the scope not seen in it are deleted.
@@ -116,7 +155,7 @@ export interface Store {
   endRun(runId: number, end: SyncRunEnd): Promise<void>;
   /** Every segment id the store knows (from records or details), for "Sync again". */
   segmentIds(): Promise<string[]>;
-  /** Segment ids named by the stored records of an agent. */
+  /** Segment ids named by the stored records of an agent, or whose stored details name the agent. */
   segmentIdsOfAgent(agentId: string): Promise<string[]>;
 
   // ---- queries (reads) ----
@@ -126,6 +165,33 @@ export interface Store {
   assessments(query: Scoped<AssessmentQuery>): Promise<Window<AssessmentRow>>;
   comments(query: Scoped<CommentQuery>): Promise<Window<CommentRow>>;
   distinct(query: Scoped<DistinctQuery>): Promise<Omit<DistinctValues, 'profileId'>>;
+
+  // ---- scores, agents, calibration (reads of the summary tables the writes keep current) ----
+  /** One row per assessment: its computed score and Twilio's percentage. */
+  scores(query: Scoped<ScoreQuery>): Promise<Window<AssessmentScoreRow>>;
+  scoreGroups(query: Scoped<ScoreGroupsQuery>): Promise<Omit<ScoreGroups, 'profileId'>>;
+  answerDistribution(query: AnswersQuery): Promise<Omit<AnswerDistribution, 'profileId'>>;
+  agentScorecards(query: ScorecardsQuery): Promise<Window<AgentScorecard>>;
+  agentDetail(query: AgentDetailQuery): Promise<Omit<AgentDetail, 'profileId'>>;
+  calibration(query: CalibrationQuery): Promise<Omit<CalibrationReport, 'profileId'>>;
+  /** Everything about one row (the detail drawer); not_found when no such row is stored. */
+  rowDetail(kind: RowKind, sid: string): Promise<Omit<RowDetail, 'profileId'>>;
+  /**
+   * Every row of a view, in its order, a page at a time: the order is materialised once when the
+   * stream starts and read window by window, so a sync committing meanwhile neither repeats nor
+   * shifts rows (a row removed meanwhile is left out; a changed one reads as it is now).
+   */
+  exportRows<K extends ExportKind>(
+    kind: K,
+    query: ExportQuery,
+    options?: ExportStreamOptions,
+  ): AsyncIterable<Array<ExportRowOf[K]>>;
+
+  // ---- saved views (named filter sets of this account) ----
+  views(): Promise<SavedView[]>;
+  /** Saves (replacing a view of the same name); every view after it, by name. */
+  saveView(name: string, filters: QueryFilters): Promise<SavedView[]>;
+  removeView(name: string): Promise<SavedView[]>;
 
   /** Finishes queued work and closes the connection and the worker. Idempotent. */
   close(): Promise<void>;

@@ -31,11 +31,11 @@ port.once('message', (init: WorkerInit) => {
     try {
       if (request.method === 'close') {
         store.close();
-        response = { id: request.id, ok: true, value: null };
+        response = { id: request.id, ok: true, json: 'null' };
       } else {
         const handler = store.handlers[request.method];
         if (handler === undefined) throw new Error(`the store has no method ${request.method}`);
-        response = { id: request.id, ok: true, value: handler(...request.args) };
+        response = { id: request.id, ok: true, json: JSON.stringify(handler(...request.args) ?? null) };
       }
     } catch (error) {
       response = { id: request.id, ok: false, error: storeErrorBody(error) };

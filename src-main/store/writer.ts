@@ -4,11 +4,16 @@
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Segment } from '../flex/schemas.ts';
+import type { QueryFilters, SavedView } from '../../src-preload/contract.ts';
 import { COUNTED, createCounts } from './counts.ts';
 import { createPages } from './pages.ts';
+import { decodePage } from './raw-page.ts';
+import type { RawPage } from './raw-page.ts';
 import { loadReference, writeReference } from './reference.ts';
 import type { ReferenceLookup } from './reference.ts';
+import { createScores } from './scores.ts';
 import { bumpGenerations, transaction } from './sql.ts';
+import { createViews } from './views.ts';
 import { fold } from './text.ts';
 import type {
   PageCommit,
@@ -22,13 +27,18 @@ import type {
 } from './types.ts';
 
 export interface Writer {
-  openPass(kind: StreamKind, scope: StreamScope): PassStart;
+  openPass(kind: StreamKind, scope: StreamScope, options?: { restart?: boolean }): PassStart;
   commitPage(page: PageCommit): PageOutcome;
+  /** commitPage for a page sent as its records' JSON text (how the facade sends pages). */
+  commitRawPage(page: RawPage): PageOutcome;
   upsertSegments(segments: Segment[]): void;
   putReference(reference: ReferenceData): void;
   markSegmentSynced(segmentId: string, at: number): void;
   beginRun(run: SyncRunStart): number;
   endRun(runId: number, end: SyncRunEnd): void;
+  /** Saves a filter set under a name (replacing a view of that name); every view after it. */
+  saveView(name: string, filters: QueryFilters): SavedView[];
+  removeView(name: string): SavedView[];
 }
 
 const KINDS: readonly StreamKind[] = ['assessments', 'comments'];
@@ -55,7 +65,18 @@ const FILLS: Record<StreamKind, ReadonlyArray<readonly [string, string]>> = {
 export function createWriter(db: DatabaseSync): Writer {
   let reference: ReferenceLookup = loadReference(db);
   const counts = createCounts(db);
-  const pages = createPages(db, counts, () => reference);
+  const scores = createScores(db);
+  const pages = createPages(db, counts, scores, () => reference);
+  const views = createViews(db);
+
+  // A migration that added summary data leaves it to be derived here, by the current code.
+  if (db.prepare("SELECT 1 FROM meta WHERE key = 'summaries_stale'").get() !== undefined) {
+    transaction(db, () => {
+      scores.rebuild(reference);
+      counts.rebuildPairs();
+      bumpGenerations(db, ['assessments', 'scores']);
+    });
+  }
 
   const putSegment = db.prepare(
     `INSERT INTO segments(segment_id, agent_id, agent_name, team, team_in_hierarchy, queue, date,
@@ -112,10 +133,19 @@ export function createWriter(db: DatabaseSync): Writer {
     return changes;
   }
 
+  const assessmentsOfSegment = db.prepare('SELECT id FROM assessment_scores WHERE segment_id = ?');
+  const assessmentsOfAgent = db.prepare(`SELECT id FROM assessment_scores WHERE ${agentWithoutDetails}`);
+  const collect = (into: Set<number>, rows: unknown[]): void => {
+    for (const row of rows as Array<{ id: number }>) into.add(row.id);
+  };
+
   function upsertSegments(segments: Segment[]): void {
     transaction(db, () => {
       const now = Date.now();
-      const changed = new Set<StreamKind>();
+      const changed = new Set<StreamKind | 'scores'>();
+      // Assessments whose copied agent name, team or queue moved.
+      const moved = new Set<number>();
+      const upserted: string[] = [];
       for (const s of segments) {
         const segmentId = s.segment_id;
         if (segmentId === null) continue;
@@ -134,6 +164,7 @@ export function createWriter(db: DatabaseSync): Writer {
           JSON.stringify(s.raw),
           now,
         );
+        upserted.push(segmentId);
         const agentId = s.agent_id;
         let agent: { name: string | null; team: string | null } | undefined;
         if (agentId !== null) {
@@ -143,51 +174,54 @@ export function createWriter(db: DatabaseSync): Writer {
         const name = s.agent_name ?? agent?.name ?? null;
         const team = s.agent_team_name ?? agent?.team ?? null;
         for (const copy of copies) {
-          let changes = recounted(
+          const ofSegment = recounted(
             copy.kind,
             copy.groupsOfSegment,
             segmentId,
             () => copy.ofSegment.run(name, team, s.queue, segmentId).changes,
           );
+          let ofAgent = 0;
           if (agentId !== null && agent !== undefined) {
             const known = agent;
-            changes += recounted(
+            ofAgent = recounted(
               copy.kind,
               copy.groupsOfAgent,
               agentId,
               () => copy.ofAgent.run(agentId, known.name, known.team).changes,
             );
           }
-          if (changes > 0) changed.add(copy.kind);
+          if (ofSegment + ofAgent > 0) changed.add(copy.kind);
+          if (copy.kind !== 'assessments') continue;
+          if (ofSegment > 0) collect(moved, assessmentsOfSegment.all(segmentId));
+          if (ofAgent > 0) collect(moved, assessmentsOfAgent.all(agentId));
         }
       }
       counts.flush();
+      // New details may report other percentages, or name the agent, team and queue anew.
+      const rescored = scores.refresh(moved);
+      if (scores.matchSegments(upserted) || rescored) changed.add('scores');
       bumpGenerations(db, changed);
     });
   }
 
-  const scorePairs = db.prepare('SELECT DISTINCT question_sid AS q, answer_id AS a FROM assessments');
-  const setScore = db.prepare(
-    'UPDATE assessments SET answer_score = ?3 WHERE question_sid IS ?1 AND answer_id IS ?2 AND answer_score IS NOT ?3',
-  );
-
-  /** Re-derives answer_score where new answer sets score an answer differently. */
-  function rescore(): number {
-    let changes = 0;
-    for (const { q, a } of scorePairs.all() as Array<{ q: string | null; a: string | null }>) {
-      changes += Number(setScore.run(q, a, reference.answerScore(q, a)).changes);
-    }
-    return changes;
-  }
-
-  function fillNames(kind: StreamKind): number {
+  /** Fills names the records lack; the assessments whose rows got one. */
+  function fillNames(kind: StreamKind, assessments: Set<number>): number {
     let changes = 0;
     for (const [column, lookup] of FILLS[kind]) {
       const sql = `UPDATE ${kind} SET ${column} = ${lookup} WHERE ${column} IS NULL AND ${lookup} IS NOT NULL`;
-      const filled = Number(db.prepare(sql).run().changes);
+      const filled =
+        kind === 'assessments'
+          ? db.prepare(`${sql} RETURNING assessment_id AS id`).all()
+          : db.prepare(sql).run();
+      const count = Array.isArray(filled) ? filled.length : Number(filled.changes);
+      if (Array.isArray(filled))
+        collect(
+          assessments,
+          filled.filter((r) => r.id !== null),
+        );
       // Rare (records without names): recounting the column is simpler than tracking each row.
-      if (filled > 0 && COUNTED[kind].includes(column)) counts.rebuild(kind, column);
-      changes += filled;
+      if (count > 0 && COUNTED[kind].includes(column)) counts.rebuild(kind, column);
+      changes += count;
     }
     return changes;
   }
@@ -196,11 +230,16 @@ export function createWriter(db: DatabaseSync): Writer {
     transaction(db, () => {
       writeReference(db, ref);
       reference = loadReference(db);
-      const changes = { assessments: rescore() + fillNames('assessments'), comments: fillNames('comments') };
-      bumpGenerations(
-        db,
-        KINDS.filter((k) => changes[k] > 0),
-      );
+      // Assessments whose records were scored or named anew.
+      const touched = scores.rescore(reference, true);
+      const rescored = touched.size;
+      const changes = {
+        assessments: rescored + fillNames('assessments', touched),
+        comments: fillNames('comments', touched),
+      };
+      const kinds: string[] = KINDS.filter((k) => changes[k] > 0);
+      if (scores.refresh(touched)) kinds.push('scores');
+      bumpGenerations(db, kinds);
     });
   }
 
@@ -216,6 +255,7 @@ export function createWriter(db: DatabaseSync): Writer {
   return {
     openPass: pages.openPass,
     commitPage: pages.commitPage,
+    commitRawPage: (page) => pages.commitPage(decodePage(page)),
     upsertSegments,
     putReference,
     markSegmentSynced(segmentId, at) {
@@ -227,5 +267,7 @@ export function createWriter(db: DatabaseSync): Writer {
     endRun(runId, end) {
       finishRun.run(end.status, end.endedAt, JSON.stringify(end.result), runId);
     },
+    saveView: (name, filters) => transaction(db, () => views.save(name, filters, Date.now())),
+    removeView: (name) => transaction(db, () => views.remove(name)),
   };
 }

@@ -87,6 +87,8 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   /** Closes still running for workspaces already taken out of the map. */
   const closing = new Set<Promise<void>>();
   let shut = false;
+  /** How often each profile was released: an open that overlapped a release looks its profile up again. */
+  const releases = new Map<string, number>();
 
   function ownClient(target: FlexTarget): OpenClient {
     const client = createClient(target);
@@ -162,6 +164,7 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   }
 
   async function release(profileId: string): Promise<void> {
+    releases.set(profileId, (releases.get(profileId) ?? 0) + 1);
     await jobs.cancelProfile(profileId);
     const entry = entries.get(profileId);
     if (!entry) return;
@@ -187,8 +190,16 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   return {
     async open(profileId) {
       if (shut) throw closedError();
-      const { profile, dataDir } = await accounts.resolve(profileId);
-      if (shut) throw closedError();
+      let profile: ProfileView;
+      let dataDir: string;
+      for (;;) {
+        const before = releases.get(profileId) ?? 0;
+        ({ profile, dataDir } = await accounts.resolve(profileId));
+        if (shut) throw closedError();
+        // Released while it was being looked up (the account is being removed): what was found may
+        // be gone, and opening its store now would bring back the folder just deleted. Look again.
+        if ((releases.get(profileId) ?? 0) === before) break;
+      }
       const file = join(dataDir, storeFileName(profile.accountSid));
       // Checked and set with no await in between, so concurrent opens share one entry.
       const current = entries.get(profileId);

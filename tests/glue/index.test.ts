@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { listChannels } from '../../src-preload/contract.ts';
+import { listChannels, type JobSnapshot, type Result } from '../../src-preload/contract.ts';
+import { startSimulator, type Simulator } from '../simulator/index.ts';
 
 // Electron as a recorder: which handlers, windows and lifecycle hooks index.ts wires up.
 const electron = vi.hoisted(() => {
@@ -14,7 +15,17 @@ const electron = vi.hoisted(() => {
     loaded: string[];
     sent: unknown[][];
   }> = [];
-  return { appHandlers, ipcHandlers, windows, quit: vi.fn(), exit: vi.fn(), lock: true };
+  return {
+    appHandlers,
+    ipcHandlers,
+    windows,
+    quit: vi.fn(),
+    exit: vi.fn(),
+    lock: true,
+    showSaveDialog: vi.fn(),
+    writeText: vi.fn(),
+    showItemInFolder: vi.fn(),
+  };
 });
 
 vi.mock('electron', () => {
@@ -37,6 +48,7 @@ vi.mock('electron', () => {
   });
   class BrowserWindow {
     static getAllWindows = () => electron.windows;
+    static getFocusedWindow = () => electron.windows[0] ?? null;
     webContents = contents();
     options: unknown;
     loaded: string[] = [];
@@ -78,8 +90,13 @@ vi.mock('electron', () => {
         electron.ipcHandlers.set(name, fn),
       removeHandler: (name: string) => electron.ipcHandlers.delete(name),
     },
-    shell: { openExternal: vi.fn(), openPath: vi.fn(async () => '') },
-    dialog: { showErrorBox: vi.fn() },
+    shell: {
+      openExternal: vi.fn(),
+      openPath: vi.fn(async () => ''),
+      showItemInFolder: electron.showItemInFolder,
+    },
+    dialog: { showErrorBox: vi.fn(), showSaveDialog: electron.showSaveDialog },
+    clipboard: { writeText: electron.writeText },
   };
 });
 
@@ -90,8 +107,14 @@ vi.mock('../../src-main/accounts/keytar-secrets.ts', async (importOriginal) => {
 });
 
 let dataDir: string;
+let sim: Simulator;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'qm-glue-'));
+  // The Environment account, pointed at the simulator: the export glue needs an account with data.
+  sim = await startSimulator({ seed: 3, assessments: 300 });
+  vi.stubEnv('TWILIO_ACCOUNT_SID', sim.accounts[0]!.accountSid);
+  vi.stubEnv('TWILIO_AUTH_TOKEN', sim.accounts[0]!.authToken);
+  vi.stubEnv('QM_BASE_URL', sim.url);
   vi.stubEnv('QM_DATA_DIR', dataDir);
   vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
   await import('../../src-main/index.ts');
@@ -99,6 +122,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
+  await sim?.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -153,6 +177,72 @@ describe('Electron entry', () => {
       ok: false,
       error: { code: 'profile_not_found' },
     });
+  });
+
+  /** Calls a channel as the trusted page and answers its data (the call must succeed). */
+  async function call<T>(channel: string, payload: unknown): Promise<T> {
+    const result = (await electron.ipcHandlers.get(channel)!(trusted, payload)) as Result<T>;
+    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+    return result.data;
+  }
+  async function ended(jobId: string): Promise<JobSnapshot> {
+    let job: JobSnapshot | undefined;
+    await vi.waitFor(
+      async () => {
+        job = (await call<JobSnapshot[]>('qm:jobs.list', undefined)).find((j) => j.jobId === jobId);
+        expect(job?.state).not.toBe('running');
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    return job!;
+  }
+
+  it('export: the save dialog opens on the window in main, the file is written, revealed, and rows reach the clipboard', async () => {
+    const segmentId = sim.data.segmentIds().find((s) => sim.data.countAssessments({ segmentId: s }) > 0)!;
+    const sync = await call<JobSnapshot>('qm:sync.start', {
+      profileId: 'env',
+      target: { segments: [segmentId] },
+    });
+    expect((await ended(sync.jobId)).state).toBe('done');
+
+    const file = join(dataDir, 'glue-export.csv');
+    electron.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: file });
+    const request = {
+      profileId: 'env',
+      kind: 'assessments',
+      columns: ['sid', 'answer'],
+      filters: { segmentIds: [segmentId] },
+    };
+    const started = await call<JobSnapshot>('qm:export.start', request);
+    expect(electron.showSaveDialog).toHaveBeenCalledWith(
+      electron.windows[0],
+      expect.objectContaining({
+        title: 'Export assessments',
+        defaultPath: expect.stringMatching(/assessments-environment-\d{4}-\d{2}-\d{2}\.csv$/),
+        filters: [{ name: expect.any(String), extensions: ['csv'] }],
+      }),
+    );
+    const done = await ended(started.jobId);
+    expect(done).toMatchObject({ state: 'done', result: { rows: sim.data.countAssessments({ segmentId }) } });
+    await call('qm:export.reveal', { jobId: started.jobId });
+    expect(electron.showItemInFolder).toHaveBeenCalledWith(file);
+
+    electron.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    expect(await call('qm:export.start', request)).toBeNull();
+
+    const rows = await call<{ rows: Array<{ sid: string; answer: string }> }>('qm:store.assessments', {
+      profileId: 'env',
+      filters: { segmentIds: [segmentId] },
+      limit: 2,
+    });
+    const keys = rows.rows.map((r) => r.sid);
+    expect(
+      await call('qm:export.copyRows', { profileId: 'env', kind: 'assessments', keys, columns: ['sid'] }),
+    ).toEqual({
+      profileId: 'env',
+      rows: 2,
+    });
+    expect(electron.writeText).toHaveBeenCalledWith(`Assessment SID\r\n${keys.join('\r\n')}\r\n`);
   });
 
   it('on quit: holds the quit once, unbinds IPC, awaits closing the services, then exits', async () => {

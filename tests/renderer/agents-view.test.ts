@@ -11,8 +11,8 @@ import { useReviewStore } from '../../src-renderer/src/stores/review.ts';
 import { CHART_AGENTS, useAgentsStore } from '../../src-renderer/src/stores/agents.ts';
 import { useViewStore } from '../../src-renderer/src/stores/view.ts';
 import AgentsView from '../../src-renderer/src/views/AgentsView.vue';
-import { chartStub } from './chart-stub.ts';
-import { accountsState, createFakeQm, fail, profile, type FakeQm } from './fake-qm.ts';
+import { chartStub, settle } from './chart-stub.ts';
+import { accountsState, createFakeQm, fail, ok, profile, type FakeQm } from './fake-qm.ts';
 import { agentDetail, answerDistribution, scorecard, scorecardWindow, withInsights } from './fake-review.ts';
 
 vi.mock('vue-echarts', () => import('./chart-stub.ts'));
@@ -33,7 +33,7 @@ async function mountView(list: AgentScorecard[] = cards): Promise<VueWrapper> {
   setActivePinia(pinia);
   await useAccountsStore().start();
   wrapper = mount(AgentsView, { global: { plugins: [pinia] }, attachTo: document.body });
-  await flushPromises();
+  await settle();
   return wrapper;
 }
 
@@ -132,6 +132,8 @@ describe('agent scorecards', () => {
     await row.find('[data-drill="assessments"]').trigger('click');
     expect(landed()).toEqual({ tab: 'scores', filters: { agentIds: [first.agentId] } });
     expect(useViewStore().current).toBe('review');
+    // The filter chip can read the agent's name, not their id.
+    expect(useReviewStore().labelOf('agentIds', first.agentId)).toBe(first.name);
     await row.find('[data-drill="comments"]').trigger('click');
     expect(landed()).toEqual({ tab: 'comments', filters: { agentIds: [first.agentId] } });
     await row.find('[data-drill="meanScore"]').trigger('click');
@@ -164,7 +166,7 @@ describe('agent scorecards', () => {
     setActivePinia(pinia);
     await useAccountsStore().start();
     wrapper = mount(AgentsView, { global: { plugins: [pinia] }, attachTo: document.body });
-    await flushPromises();
+    await settle();
     expect($('agents-error').text()).toContain('The local store could not be read.');
     await $('agents-error').find('button').trigger('click');
     await flushPromises();
@@ -180,7 +182,7 @@ describe('agent page', () => {
     (grid.element as HTMLElement).focus();
     await grid.trigger('keydown', { key: 'ArrowDown' });
     await grid.trigger('keydown', { key: 'Enter' });
-    await flushPromises();
+    await settle();
     const card = expectedOrder({ profileId: 'eu' })[0]!;
     return { card, detail: agentDetail('eu', card) };
   }
@@ -235,6 +237,8 @@ describe('agent page', () => {
     expect(qRow.find('[data-column="meanScore"]').text()).toBe(scoreText(q.meanScore));
     await qRow.find('[data-column="meanLost"] button').trigger('click');
     expect(landed()).toEqual({ tab: 'assessments', filters: { agentIds, questionSids: [q.key] } });
+    expect(useReviewStore().labelOf('questionSids', q.key)).toBe(q.label);
+    expect(useReviewStore().labelOf('agentIds', card.agentId)).toBe(card.name);
 
     const c = detail.weakestCategories[0]!;
     await $('agent-weak-categories')
@@ -276,12 +280,39 @@ describe('agent page', () => {
     });
   });
 
+  it('lists the eight weakest questions until asked for all', async () => {
+    await mountView();
+    insights.agents.detail.mockImplementationOnce(async (q) => {
+      const base = agentDetail(
+        q.profileId,
+        cards.find((c) => c.agentId === q.agentId)!,
+      );
+      const many = Array.from({ length: 12 }, (_, i) => ({ ...base.weakestQuestions[0]!, key: `QS${i}` }));
+      return ok({ ...base, weakestQuestions: many });
+    });
+    await wrapper!
+      .find('[data-testid="agents-table"] [data-index="0"] [data-testid="agent-open"]')
+      .trigger('click');
+    await settle();
+    const rows = () => $('agent-weak-questions').findAll('tbody tr').length;
+    expect(rows()).toBe(8);
+    const toggle = wrapper!.find('[data-testid="agent-weak-questions"] + button');
+    expect(toggle.text()).toBe('Show all 12');
+    await toggle.trigger('click');
+    expect(rows()).toBe(12);
+    expect(toggle.attributes('aria-expanded')).toBe('true');
+  });
+
   it('goes back to the scorecards with the keyboard on the table', async () => {
     await openFirst();
     await $('agent-back').trigger('click');
     await flushPromises();
     expect($('agent-page').exists()).toBe(false);
     expect(document.activeElement).toBe($('agents-table').element);
+    // Same list, same row: Enter opens that agent again.
+    expect($('agents-table').attributes('aria-activedescendant')).toBe(
+      $('agents-table').find('[data-index="0"]').attributes('id'),
+    );
     expect(useAgentsStore().selectedId).toBeNull();
   });
 

@@ -8,7 +8,7 @@ import { countText, pointsText, shareText, signedText } from '../../src-renderer
 import { useAccountsStore } from '../../src-renderer/src/stores/accounts.ts';
 import { useReviewStore } from '../../src-renderer/src/stores/review.ts';
 import CalibrationView from '../../src-renderer/src/views/CalibrationView.vue';
-import { chartStub } from './chart-stub.ts';
+import { chartStub, settle } from './chart-stub.ts';
 import { accountsState, createFakeQm, fail, profile } from './fake-qm.ts';
 import { calibrationReport, withInsights } from './fake-review.ts';
 
@@ -26,7 +26,7 @@ async function mountView(report?: (profileId: string) => CalibrationReport) {
   setActivePinia(pinia);
   await useAccountsStore().start();
   wrapper = mount(CalibrationView, { global: { plugins: [pinia] }, attachTo: document.body });
-  await flushPromises();
+  await settle();
   return wrapper;
 }
 
@@ -142,6 +142,25 @@ describe('calibration view', () => {
     );
   });
 
+  it('when main lists only the widest segments, a figure opens the assessor’s or question’s rows', async () => {
+    // Bob shares more segments than the two listed: the list is the widest spreads only.
+    await mountView((profileId) => {
+      const r = calibrationReport(profileId);
+      return { ...r, assessors: r.assessors.map((a) => ({ ...a, sharedSegments: a.sharedSegments + 40 })) };
+    });
+    expect($('calibration-widest').text()).toContain(
+      `The ${report.segments.length} widest spreads are listed`,
+    );
+    expect($('calibration-summary').find('[data-drill="segments"]').exists()).toBe(false);
+    const bob = $('calibration-assessors').find('tr[data-key="bob@example.com"]');
+    await bob.find('[data-column="leniency"] button').trigger('click');
+    expect(landed()).toEqual({ tab: 'scores', filters: { assessors: ['bob@example.com'] } });
+    await $('calibration-questions')
+      .find('tr[data-key="QS01"] [data-column="agreement"] button')
+      .trigger('click');
+    expect(landed()).toEqual({ tab: 'assessments', filters: { questionSids: ['QS01'] } });
+  });
+
   it('teaches when no segment has two assessors', async () => {
     await mountView((profileId) => ({ profileId, segments: [], questions: [], assessors: [] }));
     expect($('empty-state').text()).toContain('No segment has been assessed by more than one reviewer yet.');
@@ -159,7 +178,7 @@ describe('calibration view', () => {
     setActivePinia(pinia);
     await useAccountsStore().start();
     wrapper = mount(CalibrationView, { global: { plugins: [pinia] }, attachTo: document.body });
-    await flushPromises();
+    await settle();
     expect($('calibration-error').text()).toContain('The local store could not be read.');
     await $('calibration-error').find('button').trigger('click');
     await flushPromises();

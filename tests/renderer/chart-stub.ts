@@ -3,7 +3,8 @@
  * element, keeps the props it was given, and lets a test emit the chart's events.
  * Use with `vi.mock('vue-echarts', () => import('./chart-stub.ts'))`.
  */
-import type { VueWrapper } from '@vue/test-utils';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 
 export interface ChartStubProps {
@@ -31,4 +32,10 @@ export function chartStub(wrapper: VueWrapper, index = 0) {
   const stub = all[index];
   if (!stub) throw new Error(`no chart #${index} (found ${all.length})`);
   return stub;
+}
+
+/** Waits for the lazily loaded chart component (and whatever it rendered) to arrive. */
+export async function settle(): Promise<void> {
+  await vi.dynamicImportSettled();
+  await flushPromises();
 }

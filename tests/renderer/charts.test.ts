@@ -1,4 +1,4 @@
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
@@ -17,7 +17,7 @@ import { periodLabel } from '../../src-renderer/src/insights/periods.ts';
 import { useThemeStore } from '../../src-renderer/src/stores/theme.ts';
 import { accountsState, createFakeQm } from './fake-qm.ts';
 import { agentDetail, answerDistribution, calibrationReport, scorecard } from './fake-review.ts';
-import { chartStub, type ChartStubProps } from './chart-stub.ts';
+import { chartStub, settle, type ChartStubProps } from './chart-stub.ts';
 
 vi.mock('vue-echarts', () => import('./chart-stub.ts'));
 
@@ -148,7 +148,7 @@ describe('chart components', () => {
 
   it('has a text alternative and reports the clicked bar', async () => {
     wrapper = mount(ScorePerAgentChart, { props: { cards } });
-    await flushPromises();
+    await settle();
     const img = wrapper.find('[role="img"]');
     expect(img.attributes('aria-label')).toBe(scorePerAgentChart(cards, LIGHT_PALETTE).summary);
     chartStub(wrapper).vm.$emit('click', { componentType: 'series', seriesIndex: 0, dataIndex: 3 });
@@ -162,7 +162,7 @@ describe('chart components', () => {
     const root = document.documentElement;
     root.style.setProperty('--chart-bar', '#111111');
     wrapper = mount(ScorePerAgentChart, { props: { cards } });
-    await flushPromises();
+    await settle();
     const props = (): ChartStubProps => chartStub(wrapper!).props() as ChartStubProps;
     expect(props().initOptions).toEqual({ renderer: 'canvas' });
     const colour = () =>
@@ -179,7 +179,7 @@ describe('chart components', () => {
   it('answer chart: a click names the question and the answer of that bar part', async () => {
     const { questions } = answerDistribution('eu');
     wrapper = mount(AnswerDistributionChart, { props: { questions } });
-    await flushPromises();
+    await settle();
     expect(wrapper.findAll('[aria-label="Legend"] li').map((li) => li.text())).toEqual(['Yes', 'No', 'N/A']);
     // Series 1 is "No" (second-best score); data index 1 is the second question.
     chartStub(wrapper).vm.$emit('click', { componentType: 'series', seriesIndex: 1, dataIndex: 1 });

@@ -244,6 +244,11 @@ function matching<R extends object>(rows: readonly R[], filters: QueryFilters = 
       if (values?.length && field in r && !values.includes(String(r[field]))) return false;
     }
     if (filters.report !== undefined && 'report' in r && r['report'] !== filters.report) return false;
+    const score = r['score'] as number | null | undefined;
+    if (filters.scoreMin !== undefined && score !== undefined && (score === null || score < filters.scoreMin))
+      return false;
+    if (filters.scoreMax !== undefined && score !== undefined && (score === null || score > filters.scoreMax))
+      return false;
     const ts = r['timestamp'] as number | null;
     if (filters.since !== undefined && (ts === null || ts < filters.since)) return false;
     if (filters.until !== undefined && (ts === null || ts > filters.until)) return false;
@@ -471,7 +476,7 @@ export function createFakeQm(
           prefix?: string;
           limit?: number;
         }) => {
-          const rows = storeOf(request.profileId).rows?.[request.kind] ?? [];
+          const rows: readonly object[] = storeOf(request.profileId).rows?.[request.kind] ?? [];
           const counts = new Map<string, DistinctValue>();
           const labelField = DISTINCT_LABELS[request.column];
           for (const row of matching(rows, request.filters) as unknown as Array<Record<string, unknown>>) {

@@ -150,6 +150,17 @@ describe('views and keys', () => {
     expect(insights.calibration.report).toHaveBeenCalledWith({ profileId: 'eu' });
   });
 
+  it('/ focuses the agent search in Agents', async () => {
+    await mountApp(one);
+    await $('nav-agents').trigger('click');
+    await flushPromises();
+    (document.activeElement as HTMLElement | null)?.blur();
+    const event = pressKey({ key: '/', code: 'Slash' });
+    await nextTick();
+    expect(event.defaultPrevented).toBe(true);
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('agents-search');
+  });
+
   it('Esc leaves an agent’s page for the scorecards', async () => {
     await mountApp(one);
     await $('nav-agents').trigger('click');

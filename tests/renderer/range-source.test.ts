@@ -128,7 +128,9 @@ describe('range source', () => {
 
   it('drops an answer for another account, and one that arrives after a switch', async () => {
     const t = setup(50);
-    t.fetch.mockImplementationOnce(async (_p, offset) => ok({ profileId: 'us', total: 9, offset, rows: ['x'] }));
+    t.fetch.mockImplementationOnce(async (_p, offset) =>
+      ok({ profileId: 'us', total: 9, offset, rows: ['x'] }),
+    );
     await t.source.reload();
     expect(t.source.total.value).toBeNull();
 

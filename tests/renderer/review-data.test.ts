@@ -9,11 +9,18 @@ import {
   dayStart,
   filterCountText,
   lastDays,
+  parsePercent,
   sameFilters,
+  scoreRangeText,
   withoutField,
 } from '../../src-renderer/src/data/filters.ts';
 import { highlightParts } from '../../src-renderer/src/data/highlight.ts';
-import { defaultLayout, moveColumn, normaliseLayout, visibleDefs } from '../../src-renderer/src/data/layout.ts';
+import {
+  defaultLayout,
+  moveColumn,
+  normaliseLayout,
+  visibleDefs,
+} from '../../src-renderer/src/data/layout.ts';
 import { loadState, saveState } from '../../src-renderer/src/data/review-state.ts';
 import {
   NO_SELECTION,
@@ -34,7 +41,11 @@ describe('sort keys', () => {
     expect(sort).toEqual([{ column: 'agentName', dir: 'desc' }]);
     sort = nextSort(sort, 'timestamp', true, 'desc');
     sort = nextSort(sort, 'answerScore', true, 'desc');
-    expect(sort.map((k) => `${k.column} ${k.dir}`)).toEqual(['agentName desc', 'timestamp desc', 'answerScore desc']);
+    expect(sort.map((k) => `${k.column} ${k.dir}`)).toEqual([
+      'agentName desc',
+      'timestamp desc',
+      'answerScore desc',
+    ]);
     // Shift on a key already there reverses just that key.
     sort = nextSort(sort, 'timestamp', true, 'desc');
     expect(sort[1]).toEqual({ column: 'timestamp', dir: 'asc' });
@@ -101,6 +112,17 @@ describe('filters', () => {
     expect(sameFilters({ teams: ['a'] }, { teams: ['a'], report: true })).toBe(false);
   });
 
+  it('takes a score range as one chip, reading typed percentages', () => {
+    const filters = { scoreMin: 60, scoreMax: 80, teams: ['A'] };
+    expect(activeFields(filters)).toEqual(['teams', 'score']);
+    expect(withoutField(filters, 'score')).toEqual({ teams: ['A'] });
+    expect(cleanFilters({ scoreMin: 0 })).toEqual({ scoreMin: 0 });
+    expect(scoreRangeText(60, 80)).toBe('60–80 %');
+    expect(scoreRangeText(72.5, undefined)).toBe('at least 72.5 %');
+    expect(scoreRangeText(undefined, 40)).toBe('at most 40 %');
+    expect([' 72,5 % ', '', '101', 'abc', '0'].map(parsePercent)).toEqual([72.5, undefined, null, null, 0]);
+  });
+
   it('reads days in the reviewer’s time zone, both ends included', () => {
     const since = dayStart('2025-03-07')!;
     const until = dayEnd('2025-03-07')!;
@@ -165,7 +187,12 @@ describe('remembered review state', () => {
 
     localStorage.setItem(
       'qm-desk.review.v1.eu',
-      JSON.stringify({ filters: { teams: 'not a list' }, tab: 'nope', tables: { scores: { offset: 'x' } }, labels: {} }),
+      JSON.stringify({
+        filters: { teams: 'not a list' },
+        tab: 'nope',
+        tables: { scores: { offset: 'x' } },
+        labels: {},
+      }),
     );
     const repaired = loadState('eu');
     expect(repaired.filters).toEqual({});

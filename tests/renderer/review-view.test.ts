@@ -23,7 +23,6 @@ import {
 const EU = profile({ id: 'eu', label: 'Support EU' });
 const US = profile({ id: 'us', label: 'Sales US' });
 const VIEWPORT = 330;
-const ROW = 30;
 
 let fake: FakeQm;
 let wrapper: VueWrapper | null = null;
@@ -358,6 +357,34 @@ describe('filter bar', () => {
     expect($('filter-summary').text()).toBe('1 filter · Clear');
   });
 
+  it('narrows to a score range, and says what is wrong with a range that cannot be', async () => {
+    await mountApp();
+    await $('tab-scores').trigger('click');
+    await flushPromises();
+    await $('filter-add').trigger('click');
+    await $('filter-field-score').trigger('click');
+    await flushPromises();
+    expect(document.activeElement).toBe($('score-min').element);
+    await $('score-min').setValue('90');
+    await $('score-max').setValue('80');
+    await $('score-max').trigger('change');
+    expect($('editor-score').find('[role="alert"]').text()).toBe('The lower end is above the upper end.');
+    // "From 90" alone applied when it was typed; the impossible range is not sent.
+    expect(lastCall(fake.api.store.scores).filters).toEqual({ scoreMin: 90 });
+    await $('score-min').setValue('60');
+    await $('score-min').trigger('change');
+    await flushPromises();
+    expect(lastCall(fake.api.store.scores).filters).toEqual({ scoreMin: 60, scoreMax: 80 });
+    const expected = Array.from({ length: 60 }, (_, i) => scoreRow(i).score!).filter(
+      (s) => s >= 60 && s <= 80,
+    );
+    expect($('row-count').text()).toBe(`${expected.length} assessments`);
+    expect($('chip-score').text()).toContain('Score:60–80 %');
+    await $('chip-remove-score').trigger('click');
+    await flushPromises();
+    expect(lastCall(fake.api.store.scores).filters).toEqual({});
+  });
+
   it('Ctrl/Cmd+F focuses the filter bar', async () => {
     await mountApp();
     const event = pressKey({ key: 'f', code: 'KeyF', ctrlKey: true });
@@ -386,7 +413,9 @@ describe('filter bar', () => {
     });
     expect($('views-open').text()).toContain('View: Team 1, not reported');
     expect(
-      wrapper!.findAll('[data-testid="saved-view"] button:first-child').map((v) => v.attributes('aria-label')),
+      wrapper!
+        .findAll('[data-testid="saved-view"] button:first-child')
+        .map((v) => v.attributes('aria-label')),
     ).toEqual(['Team 1, not reported (2 filters)']);
     await $('view-name').trigger('keydown', { key: 'Escape' });
     await flushPromises();

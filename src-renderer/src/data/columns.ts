@@ -34,7 +34,7 @@ export interface ColumnDef<R> {
 type Defs<R> = ReadonlyArray<ColumnDef<R>>;
 
 const ASSESSMENT_DEFS: Defs<AssessmentRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 170 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },
@@ -58,7 +58,7 @@ const ASSESSMENT_DEFS: Defs<AssessmentRow> = [
 ];
 
 const COMMENT_DEFS: Defs<CommentRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 170 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },
@@ -76,18 +76,18 @@ const COMMENT_DEFS: Defs<CommentRow> = [
 ];
 
 const SCORE_DEFS: Defs<AssessmentScoreRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 170 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },
   { key: 'queue', label: 'Queue', kind: 'text', width: 120, hidden: true },
-  { key: 'questionnaire', label: 'Questionnaire', kind: 'text', width: 180 },
-  { key: 'assessor', label: 'Assessor', kind: 'text', width: 150 },
-  { key: 'answered', label: 'Answered', kind: 'number', width: 96 },
-  { key: 'notApplicable', label: 'N/A', kind: 'number', width: 64 },
+  { key: 'questionnaire', label: 'Questionnaire', kind: 'text', width: 160 },
   { key: 'score', label: 'Score %', kind: 'score', width: 90 },
   { key: 'twilioPercentage', label: 'Twilio %', kind: 'score', width: 90 },
-  { key: 'mismatch', label: 'Check', kind: 'mismatch', width: 110 },
+  { key: 'mismatch', label: 'Check', kind: 'mismatch', width: 100 },
+  { key: 'assessor', label: 'Assessor', kind: 'text', width: 140 },
+  { key: 'answered', label: 'Answered', kind: 'number', width: 104 },
+  { key: 'notApplicable', label: 'N/A', kind: 'number', width: 64 },
   { key: 'assessmentKey', label: 'Assessment key', kind: 'id', width: 150, hidden: true },
   { key: 'agentId', label: 'Agent ID', kind: 'id', width: 130, hidden: true },
   { key: 'questionnaireSid', label: 'Questionnaire SID', kind: 'id', width: 130, hidden: true },

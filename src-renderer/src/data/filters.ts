@@ -36,12 +36,13 @@ export const LIST_FIELDS: readonly ListField[] = [
   { key: 'assessors', label: 'Assessor', column: 'assessor', named: false },
 ];
 
-/** Every filter the bar shows as one chip: the list filters, the date range, the report flag, the text. */
-export type FilterField = ListFilterKey | 'date' | 'report' | 'text';
+/** Every filter the bar shows as one chip: the list filters, the date and score ranges, the report flag, the text. */
+export type FilterField = ListFilterKey | 'date' | 'score' | 'report' | 'text';
 
 export const FIELD_LABELS: Record<FilterField, string> = {
   ...(Object.fromEntries(LIST_FIELDS.map((f) => [f.key, f.label])) as Record<ListFilterKey, string>),
   date: 'Date',
+  score: 'Score',
   report: 'Report flag',
   text: 'Comment text',
 };
@@ -58,6 +59,8 @@ export function cleanFilters(filters: QueryFilters): QueryFilters {
   if (filters.report !== undefined) out.report = filters.report;
   if (filters.since !== undefined) out.since = filters.since;
   if (filters.until !== undefined) out.until = filters.until;
+  if (filters.scoreMin !== undefined) out.scoreMin = filters.scoreMin;
+  if (filters.scoreMax !== undefined) out.scoreMax = filters.scoreMax;
   const text = filters.text?.trim();
   if (text) out.text = text;
   return out;
@@ -70,6 +73,7 @@ export function activeFields(filters: QueryFilters): FilterField[] {
   if (clean.text) fields.push('text');
   for (const field of LIST_FIELDS) if (clean[field.key]) fields.push(field.key);
   if (clean.since !== undefined || clean.until !== undefined) fields.push('date');
+  if (clean.scoreMin !== undefined || clean.scoreMax !== undefined) fields.push('score');
   if (clean.report !== undefined) fields.push('report');
   return fields;
 }
@@ -86,6 +90,9 @@ export function withoutField(filters: QueryFilters, field: FilterField): QueryFi
   if (field === 'date') {
     delete out.since;
     delete out.until;
+  } else if (field === 'score') {
+    delete out.scoreMin;
+    delete out.scoreMax;
   } else delete out[field];
   return out;
 }
@@ -141,4 +148,24 @@ export function dateRangeText(since: number | undefined, until: number | undefin
   if (since !== undefined) return `from ${DAY.format(since)}`;
   if (until !== undefined) return `until ${DAY.format(until)}`;
   return 'any date';
+}
+
+// ---- scores: percentages of the computed score, both ends included --------------------------------
+
+const PERCENT = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+/** "60–80 %", "at least 60 %", "at most 80 %" */
+export function scoreRangeText(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return `${PERCENT.format(min)}–${PERCENT.format(max)} %`;
+  if (min !== undefined) return `at least ${PERCENT.format(min)} %`;
+  if (max !== undefined) return `at most ${PERCENT.format(max)} %`;
+  return 'any score';
+}
+
+/** A typed percentage: undefined when blank, null when it is not a number from 0 to 100. */
+export function parsePercent(text: string): number | undefined | null {
+  const trimmed = text.trim().replace(',', '.').replace(/\s*%$/, '');
+  if (trimmed === '') return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) && n >= 0 && n <= 100 ? n : null;
 }

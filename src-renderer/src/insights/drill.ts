@@ -8,6 +8,15 @@ export type { RowTab };
 export interface Drill {
   tab: RowTab;
   filters: QueryFilters;
+  /** Readable names of filter values (an agent's name for their id), so the filter chips read well. */
+  names?: Record<string, Array<{ value: string; label: string }>>;
+}
+
+/** The drill with one more readable name for a filter value (nothing when the name is unknown). */
+export function named(drill: Drill, field: keyof QueryFilters, value: string, label: string | null): Drill {
+  if (!label || label === value) return drill;
+  const names = { ...drill.names, [field]: [...(drill.names?.[field] ?? []), { value, label }] };
+  return { ...drill, names };
 }
 
 /** A filter list holds at most this many values (the contract's limit). */
@@ -20,7 +29,8 @@ const MAX_VALUES = 1000;
 export function useDrill(): (drill: Drill) => void {
   const review = useReviewStore();
   const view = useViewStore();
-  return ({ tab, filters }) => {
+  return ({ tab, filters, names }) => {
+    for (const [field, values] of Object.entries(names ?? {})) review.rememberLabels(field, values);
     review.showRows(tab, filters);
     view.show('review');
   };
@@ -67,6 +77,21 @@ export const segmentDrill = (segmentId: string, tab: RowTab = 'scores'): Drill =
 
 type CalibrationSegment = CalibrationReport['segments'][number];
 
+/** Scores on a segment that count for leniency: known ones, when there are at least two. */
+const comparedScores = (s: CalibrationSegment) => {
+  const known = s.scores.filter((x) => x.score !== null);
+  return known.length >= 2 ? known : [];
+};
+
+/**
+ * Whether the report lists every shared segment (main lists only the widest spreads of a large
+ * store): the assessors' shared-segment counts then add up to the scores the list compares.
+ */
+export function listsEverySegment(report: CalibrationReport): boolean {
+  const listed = report.segments.reduce((n, s) => n + comparedScores(s).length, 0);
+  return listed === report.assessors.reduce((n, a) => n + a.sharedSegments, 0);
+}
+
 /** Segment ids as a filter list, or nothing when there are more than a filter can carry. */
 function segmentList(segments: readonly CalibrationSegment[]): QueryFilters {
   const ids = [...new Set(segments.map((s) => s.segmentId))];
@@ -84,14 +109,21 @@ export function calibrationSegmentDrill(segment: CalibrationSegment): Drill {
   };
 }
 
-/** The assessments a leniency figure rests on: every score given on the segments this assessor shares. */
+/**
+ * The assessments a leniency figure rests on: every score on the segments this assessor shares.
+ * When the report does not list all of them, the assessor's own assessments are the closest rows.
+ */
 export function leniencyDrill(report: CalibrationReport, assessor: string): Drill {
-  const shared = report.segments.filter((s) => s.scores.some((score) => score.assessor === assessor));
-  const list = segmentList(shared);
+  const shared = report.segments.filter((s) => comparedScores(s).some((x) => x.assessor === assessor));
+  const list = listsEverySegment(report) ? segmentList(shared) : {};
   return { tab: 'scores', filters: list.segmentIds ? list : { assessors: [assessor] } };
 }
 
-/** The answers an agreement figure compares: this question on the segments with several assessors. */
+/**
+ * The answers an agreement figure compares: this question on the segments with several
+ * assessors (all its answers when the report does not list every such segment).
+ */
 export function agreementDrill(report: CalibrationReport, questionSid: string): Drill {
-  return { tab: 'assessments', filters: { ...segmentList(report.segments), questionSids: [questionSid] } };
+  const list = listsEverySegment(report) ? segmentList(report.segments) : {};
+  return { tab: 'assessments', filters: { ...list, questionSids: [questionSid] } };
 }

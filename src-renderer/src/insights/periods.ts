@@ -49,18 +49,20 @@ export function periodRange(period: string, unit: PeriodUnit = 'week'): PeriodRa
   return null;
 }
 
-/** The unit of a run of day-named periods, from the gap between them (a week when unsure). */
+/**
+ * The unit of a run of periods: months are named YYYY-MM; day-named periods are weeks when
+ * every one starts on a Monday (the store's weeks do) and no two are a day apart, else days.
+ */
 export function unitOf(periods: readonly string[]): PeriodUnit {
   const first = periods[0];
   if (first && /^\d{4}-\d{2}$/.test(first)) return 'month';
+  if (first && /^\d{4}-W\d{2}$/.test(first)) return 'week';
   const starts = periods
     .map((p) => periodRange(p, 'day')?.since)
     .filter((ms): ms is number => ms !== undefined);
-  let gap = Infinity;
-  for (let i = 1; i < starts.length; i++) gap = Math.min(gap, Math.abs(starts[i]! - starts[i - 1]!));
-  if (gap === DAY_MS) return 'day';
-  if (gap >= 28 * DAY_MS && gap !== Infinity) return 'month';
-  return 'week';
+  const mondays = starts.every((ms) => new Date(ms).getUTCDay() === 1);
+  const dayApart = starts.some((ms, i) => i > 0 && Math.abs(ms - starts[i - 1]!) === DAY_MS);
+  return mondays && !dayApart ? 'week' : 'day';
 }
 
 const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });

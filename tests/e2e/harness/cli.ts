@@ -1,11 +1,15 @@
 // `npm run harness`: the built app in your own browser, backed by the real services, a private
-// keychain session (memory when none can start) and the local simulator.
+// keychain session (memory when none can start) and the local simulator. It opens on the demo
+// workspace (synced in-process, as "Explore demo data" does) unless --no-demo is given.
 import { parseArgs } from 'node:util';
+import type { Services } from '../../../src-main/services.ts';
+import type { JobSnapshot } from '../../../src-preload/contract.ts';
 import { buildForBrowser } from '../build.ts';
 import { startStack } from '../support/stack.ts';
 import { startSecretService } from '../../support/secret-service.ts';
 
-const usage = 'usage: npm run harness -- [--assessments N] [--seed N] [--latency MS] [--no-build]';
+const usage =
+  'usage: npm run harness -- [--assessments N] [--seed N] [--latency MS] [--no-build] [--no-demo]';
 
 async function main(): Promise<number> {
   let values;
@@ -16,6 +20,7 @@ async function main(): Promise<number> {
         seed: { type: 'string', default: '1' },
         latency: { type: 'string', default: '0' },
         'no-build': { type: 'boolean', default: false },
+        'no-demo': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -46,6 +51,7 @@ async function main(): Promise<number> {
   console.log(`  Account SID      ${account.accountSid}`);
   console.log(`  Auth Token       ${account.authToken}  (simulator only)`);
   console.log(`Data folder:       ${stack.dataDir} (deleted on exit)`);
+  if (!values['no-demo']) await openDemo(stack.harness.services);
   console.log('Ctrl+C to stop.');
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -54,6 +60,34 @@ async function main(): Promise<number> {
   await stack.close();
   if (keychain !== 'memory') await keychain.stop();
   return 0;
+}
+
+/**
+ * Opens the demo workspace as the page's button does, and says when its sync has ended (and how
+ * fast). A demo that cannot open leaves the harness running, for a real account.
+ */
+async function openDemo(services: Services): Promise<void> {
+  const startedAt = performance.now();
+  let job: JobSnapshot | null;
+  try {
+    ({ job } = await services.demo.open());
+  } catch (error) {
+    console.warn(`Demo data could not be opened: ${error instanceof Error ? error.message : error}`);
+    return;
+  }
+  if (job === null) {
+    console.log('Demo data:         open, synced already');
+    return;
+  }
+  console.log('Demo data:         open, syncing (the page shows the progress)');
+  void services.jobs
+    .wait(job.jobId)
+    .then((end) => {
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      const outcome = end.state === 'done' ? end.phase : (end.error?.message ?? end.phase);
+      console.log(`Demo sync ${end.state} in ${seconds} s. ${outcome}`);
+    })
+    .catch(() => undefined); // only a job forgotten meanwhile: nothing to report
 }
 
 process.exitCode = await main();

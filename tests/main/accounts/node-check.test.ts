@@ -21,25 +21,31 @@ const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
   engines: { node: string };
   scripts: Record<string, string>;
 };
-const minimum = /^>=\s*(\d+)/.exec(pkg.engines.node)?.[1];
+const minimum = /^>=\s*(\d+(?:\.\d+)?)/.exec(pkg.engines.node)?.[1] ?? '';
+const [major = 0, minor = 0] = minimum.split('.').map(Number);
 
 function expectedLine(version: string): string {
   return (
     `QM Desk needs Node ${minimum} or newer (this is Node ${version}). ` +
-    `Install it with nvm (\`nvm install ${minimum}\`) or from nodejs.org, then run npm install again.\n`
+    `Install it with nvm (\`nvm install ${major}\`) or from nodejs.org, then run npm install again.\n`
   );
 }
 
 describe('check-node', () => {
   it('refuses an older Node with exactly one line on stderr and exit 1', async () => {
-    for (const version of ['20.20.2', `${Number(minimum) - 1}.99.99`, 'v18.0.0']) {
+    for (const version of [
+      '20.20.2',
+      `${major - 1}.99.99`,
+      `${major}.${Math.max(0, minor - 1)}.9`,
+      'v18.0.0',
+    ]) {
       const result = await run(process.execPath, [version]);
       expect(result).toEqual({ code: 1, stdout: '', stderr: expectedLine(version.replace(/^v/, '')) });
     }
   });
 
   it('lets the minimum and anything newer through without a word', async () => {
-    for (const version of [`${minimum}.0.0`, process.versions.node, `${Number(minimum) + 2}.1.0`]) {
+    for (const version of [`${major}.${minor}.0`, process.versions.node, `${major + 2}.1.0`]) {
       expect(await run(process.execPath, [version])).toEqual({ code: 0, stdout: '', stderr: '' });
     }
   });
@@ -48,7 +54,8 @@ describe('check-node', () => {
     const version = await new Promise<string>((resolve) =>
       execFile(SYSTEM_NODE, ['-p', 'process.versions.node'], (_e, out) => resolve(out.trim())),
     );
-    const old = Number(version.split('.')[0]) < Number(minimum);
+    const [vMajor = 0, vMinor = 0] = version.split('.').map(Number);
+    const old = vMajor < major || (vMajor === major && vMinor < minor);
     const result = await run(SYSTEM_NODE, []);
     expect(result).toEqual(
       old ? { code: 1, stdout: '', stderr: expectedLine(version) } : { code: 0, stdout: '', stderr: '' },
@@ -60,6 +67,6 @@ describe('check-node', () => {
     expect(pkg.scripts['pretest']).toBe('node scripts/check-node.cjs');
     // npm runs the root preinstall only after the dependencies are in: engine-strict stops it first.
     expect(await readFile(join(REPO, '.npmrc'), 'utf8')).toMatch(/^engine-strict=true$/m);
-    expect((await readFile(join(REPO, '.nvmrc'), 'utf8')).trim()).toBe(minimum);
+    expect((await readFile(join(REPO, '.nvmrc'), 'utf8')).trim()).toBe(String(major));
   });
 });

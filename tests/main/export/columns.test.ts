@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ASSESSMENT_COLUMNS,
   COMMENT_COLUMNS,
+  SCORE_COLUMNS,
   type AssessmentRow,
+  type AssessmentScoreRow,
   type CommentRow,
 } from '../../../src-preload/contract.ts';
 import { AppError } from '../../../src-main/errors.ts';
@@ -38,8 +40,27 @@ const comment: CommentRow = {
   timestamp: 1657329694199,
 };
 
+const score: AssessmentScoreRow = {
+  assessmentKey: 'seg-1|GQ1|robin@example.com',
+  segmentId: 'seg-1',
+  agentId: 'agent-1',
+  agentName: 'Lee, Sam',
+  team: 'Support "Gold"',
+  queue: 'billing',
+  questionnaireSid: 'GQ1',
+  questionnaire: 'Call quality 2024',
+  assessor: 'Robin Reviewer',
+  assessorEmail: 'robin@example.com',
+  timestamp: 1657329694199,
+  answered: 9,
+  notApplicable: 1,
+  score: 83.33333333333333,
+  twilioPercentage: 83.33,
+  mismatch: false,
+};
+
 /** What a cell of column `id` must be for a row: the row's field, the timestamp in both forms. */
-function fieldOf(row: AssessmentRow | CommentRow, id: string): unknown {
+function fieldOf(row: AssessmentRow | CommentRow | AssessmentScoreRow, id: string): unknown {
   if (id === 'timestamp') return isoUtc(row.timestamp);
   if (id === 'timestampMs') return row.timestamp;
   return (row as unknown as Record<string, unknown>)[id];
@@ -49,6 +70,7 @@ describe('column ids', () => {
   it.each([
     ['assessments', ASSESSMENT_COLUMNS],
     ['comments', COMMENT_COLUMNS],
+    ['scores', SCORE_COLUMNS],
   ] as const)('%s: the view columns, with the raw timestamp right after the ISO one', (kind, viewColumns) => {
     const ids = allColumnIds(kind);
     expect(ids.filter((id) => id !== 'timestampMs')).toEqual([...viewColumns]);
@@ -102,6 +124,7 @@ describe('cells', () => {
   it.each([
     ['assessments', syntheticRow(12345)],
     ['comments', comment],
+    ['scores', score],
   ] as const)('%s: every column takes its field from the row', (kind: ExportKind, row) => {
     const columns = exportColumns(kind);
     const cells = cellsOf(columns as never, row as never);

@@ -167,13 +167,13 @@ describe('writeChunksToFile', () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'folder.csv'));
     await expect(writeChunksToFile(join(dir, 'folder.csv'), chunksOf([chunk('a')]))).rejects.toMatchObject({
-      code: 'invalid_target',
+      code: 'export_target_invalid',
       message: expect.stringMatching(/is a folder\. Choose a file name/),
     });
     await expect(
       writeChunksToFile(join(dir, 'missing', 'report.csv'), chunksOf([chunk('a')])),
     ).rejects.toMatchObject({
-      code: 'invalid_target',
+      code: 'export_target_invalid',
       message: expect.stringMatching(/does not exist\. Choose another folder/),
     });
     expect(await readdir(dir)).toEqual(['folder.csv']);
@@ -248,7 +248,7 @@ describe('split into numbered files', () => {
     await writeFile(join(dir, 'report-2.csv', 'keep.txt'), 'x');
     const chunks = encodeCsv(pagesOf(rowsOf(50)), { header, rowsPerPart: 20 });
     await expect(writeChunksToFile(join(dir, 'report.csv'), chunks)).rejects.toMatchObject({
-      code: 'invalid_target',
+      code: 'export_write_failed',
     });
     expect(await readdir(dir)).toEqual(['report-2.csv']);
   });

@@ -1,5 +1,6 @@
 // The demo account's workspace: the real Flex client over its own in-process demo dispatcher
 // (no socket), one per workspace, ended when the workspace is let go of.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,40 @@ describe('the demo workspace', () => {
     const client = await (await workspaces.open('demo')).client();
     await workspaces.close();
     expect((await client.testConnection()).status).not.toBe('ok');
+  });
+
+  it('does not bring back the folder of an account removed while a request was opening it', async () => {
+    await accounts.openDemo();
+    const dir = accounts.dataDirOf('demo');
+    // A request (the renderer's overview) has looked the profile up; the removal runs before it goes on.
+    let lookedUp!: () => void;
+    const found = new Promise<void>((resolve) => (lookedUp = resolve));
+    let proceed!: () => void;
+    const gate = new Promise<void>((resolve) => (proceed = resolve));
+    const racing = createWorkspaces({
+      accounts: {
+        resolve: async (id) => {
+          const resolved = await accounts.resolve(id);
+          lookedUp();
+          await gate;
+          return resolved;
+        },
+        target: (id) => accounts.target(id),
+      },
+      jobs: { cancelProfile: async () => undefined },
+      paths: { userData },
+      logger: silentLogger,
+      openStore,
+    });
+    const opening = racing.open('demo');
+    await found;
+    await racing.release('demo'); // what accounts.remove does before deleting the folder
+    await accounts.remove({ id: 'demo', deleteData: true });
+    proceed();
+    await expect(opening).rejects.toMatchObject({ code: 'profile_not_found' });
+    expect(existsSync(dir)).toBe(false);
+    await racing.close();
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('leaves other accounts on their own client', async () => {

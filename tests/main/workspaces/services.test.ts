@@ -65,11 +65,11 @@ describe('services with real stores', () => {
       secret: 'tok',
       sessionOnly: false,
     });
-    const overview = await services.store.overview({ profileId: id });
+    const overview = await services.review.store.overview({ profileId: id });
     expect(overview).toMatchObject({ profileId: id, accountSid: SID_A, assessments: 0, comments: 0 });
     const dataDir = services.accounts.dataDirOf(id);
     expect(await readdir(dataDir)).toContain(storeFileName(SID_A));
-    const window = await services.store.assessments({
+    const window = await services.review.store.assessments({
       profileId: id,
       filters: {},
       sort: [],
@@ -85,9 +85,9 @@ describe('services with real stores', () => {
       secret: 'tok',
       sessionOnly: false,
     });
-    expect((await services.store.overview({ profileId: id })).accountSid).toBe(SID_A);
+    expect((await services.review.store.overview({ profileId: id })).accountSid).toBe(SID_A);
     await services.accounts.update({ id, profile: profileInput(SID_B), secret: 'tok-b' });
-    expect((await services.store.overview({ profileId: id })).accountSid).toBe(SID_B);
+    expect((await services.review.store.overview({ profileId: id })).accountSid).toBe(SID_B);
     const files = await readdir(services.accounts.dataDirOf(id));
     expect(files).toEqual(expect.arrayContaining([storeFileName(SID_A), storeFileName(SID_B)]));
   });

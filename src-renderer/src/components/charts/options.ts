@@ -103,7 +103,7 @@ export function scorePerAgentChart(cards: readonly AgentScorecard[], palette: Ch
       xAxis: valueAxis(palette, {
         min: 0,
         max: 100,
-        interval: 25,
+        interval: 50,
         axisLabel: { color: palette.textMuted, formatter: '{value}%' },
       }),
       yAxis: categoryAxis(palette, labels, true),

@@ -1,5 +1,7 @@
 import { onMounted, shallowRef, watch, type ShallowRef } from 'vue';
 import { useThemeStore } from '../../stores/theme.ts';
+// The tokens ship with the app, not with the chart chunk: they must be there when a chart reads them.
+import './chart-tokens.css';
 
 /** The colours a chart is drawn with, read from the CSS tokens of the theme in effect. */
 export interface ChartPalette {

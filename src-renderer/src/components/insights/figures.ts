@@ -4,7 +4,11 @@ import type { Drill } from '../../insights/drill.ts';
 export interface FigureColumn<R> {
   key: string;
   label: string;
+  /** What the column means, on hover over its header. */
+  hint?: string;
   numeric?: boolean;
+  /** A CSS width ('120px'); numbers default to 104px, text columns share what is left. */
+  width?: string;
   /** The text is an ID: monospace, shortened in the middle, whole on hover and copy. */
   id?: boolean;
   text: (row: R) => string;
