@@ -111,8 +111,11 @@ describe.runIf(browserAvailable())('sync in Chromium (simulator)', () => {
 
     await page.getByTestId('job-cancel').click();
     await ended().waitFor({ timeout: 30_000 });
-    expect(await ended().textContent()).toContain('Cancelled — synced so far is kept; Sync again resumes');
-    // What was synced before the cancel is kept and shown.
+    expect(await ended().textContent()).toContain(
+      'Cancelled — synced so far is kept; press Sync with the same IDs to resume where it stopped',
+    );
+    // What was synced before the cancel is kept and shown (on the stored-segments tab).
+    await page.getByTestId('tab-segments').click();
     await expect.poll(() => countOf('segments'), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await countOf('assessments')).toBeLessThan(expected.assessments);
   });
@@ -165,6 +168,7 @@ describe.runIf(browserAvailable())('sync in Chromium (simulator)', () => {
     await stack.sim!.close();
     await page.reload();
     await page.getByTestId('app-shell').waitFor();
+    await page.getByTestId('tab-segments').click();
     await expect.poll(() => countOf('assessments')).toBe(expected.assessments);
     expect(
       await page.locator('[data-testid="stored-table"] [role="row"][data-index]').count(),

@@ -88,7 +88,10 @@ async function setup(rows = 0) {
       scores: [],
     },
   };
-  fake = createFakeQm({ accounts: accountsState({ profiles: [EU, US], activeId: 'eu' }), store: contents }).install();
+  fake = createFakeQm({
+    accounts: accountsState({ profiles: [EU, US], activeId: 'eu' }),
+    store: contents,
+  }).install();
   const job = exportJob();
   startAnswer = () => ok(job);
   const api = fake.api as unknown as { export: Record<string, unknown> };

@@ -146,7 +146,9 @@ describe('jobs store', () => {
     expect(store.current?.phase).toBe('Cancelling');
     fake.emit('jobs.done', { ...job, state: 'cancelled' });
     expect(store.current).toBeNull();
-    expect(toasts.toasts.at(-1)?.message).toBe('Cancelled — synced so far is kept; Sync again resumes');
+    expect(toasts.toasts.at(-1)?.message).toBe(
+      'Cancelled — synced so far is kept; press Sync with the same IDs to resume where it stopped',
+    );
 
     fake.api.jobs.cancel.mockResolvedValueOnce(fail('job_not_found', 'That job is not running.'));
     const count = toasts.toasts.length;

@@ -14,7 +14,7 @@ import {
   scoreRangeText,
   withoutField,
 } from '../../src-renderer/src/data/filters.ts';
-import { highlightParts } from '../../src-renderer/src/data/highlight.ts';
+import { aroundFirstMatch, highlightParts } from '../../src-renderer/src/data/highlight.ts';
 import {
   defaultLayout,
   moveColumn,
@@ -171,6 +171,15 @@ describe('highlight', () => {
     ]);
     expect(highlightParts('no marks')).toEqual([{ text: 'no marks', match: false }]);
     expect(highlightParts('stray \u0003end')).toEqual([{ text: 'stray end', match: false }]);
+  });
+
+  it('shows a cell from just before its first match', () => {
+    const parts = highlightParts(
+      'The agent greeted the caller warmly and then offered a \u0002refund\u0003 at once',
+    );
+    expect(aroundFirstMatch(parts, 12).map((p) => p.text)).toEqual(['…offered a ', 'refund', ' at once']);
+    const short = highlightParts('A \u0002refund\u0003');
+    expect(aroundFirstMatch(short, 12)).toEqual(short);
   });
 });
 

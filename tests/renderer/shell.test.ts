@@ -43,10 +43,10 @@ describe('app shell', () => {
     expect(w.find('[data-testid="account-switcher"]').text()).toContain('Support EU');
   });
 
-  it('switches views with Ctrl+1..4 and Cmd+1..4', async () => {
+  it('switches views with Ctrl+1..5 and Cmd+1..5', async () => {
     const w = await mountApp();
     expect(currentNav(w)).toBe('nav-review');
-    const expected = ['nav-review', 'nav-agents', 'nav-accounts', 'nav-settings'];
+    const expected = ['nav-review', 'nav-agents', 'nav-calibration', 'nav-accounts', 'nav-settings'];
     for (const [i, nav] of [...expected].reverse().entries()) {
       const digit = String(expected.indexOf(nav) + 1);
       const event = pressKey({
@@ -60,7 +60,7 @@ describe('app shell', () => {
       expect(currentNav(w)).toBe(nav);
     }
     // The Settings view is really the one shown, not just the highlighted nav item.
-    pressKey({ key: '4', code: 'Digit4', ctrlKey: true });
+    pressKey({ key: '5', code: 'Digit5', ctrlKey: true });
     await nextTick();
     expect(w.find('[data-testid="theme-select"]').exists()).toBe(true);
     // A bare digit is ordinary typing, not a shortcut.

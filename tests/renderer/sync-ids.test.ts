@@ -136,7 +136,7 @@ describe('job words', () => {
     expect(endText(skipped).text).toContain('3 records had no assessment SID and were skipped');
 
     expect(endText(snapshot({ profileId: p, state: 'cancelled' })).text).toBe(
-      'Cancelled — synced so far is kept; Sync again resumes',
+      'Cancelled — synced so far is kept; press Sync with the same IDs to resume where it stopped',
     );
     const failed = snapshot({
       profileId: p,

@@ -62,6 +62,9 @@ async function mountApp(
   setActivePinia(pinia);
   wrapper = mount(App, { global: { plugins: [pinia] }, attachTo: document.body });
   await flushPromises();
+  // The stored-segments list is the Review view's fourth tab.
+  await wrapper.find('[data-testid="tab-segments"]').trigger('click');
+  await flushPromises();
   return wrapper;
 }
 
@@ -275,7 +278,9 @@ describe('job progress in the status bar', () => {
     fake.emit('jobs.done', { ...job, state: 'cancelled', done: 12 });
     await flushPromises();
     expect($('job-running').exists()).toBe(false);
-    expect($('job-ended').text()).toContain('Cancelled — synced so far is kept; Sync again resumes');
+    expect($('job-ended').text()).toContain(
+      'Cancelled — synced so far is kept; press Sync with the same IDs to resume where it stopped',
+    );
   });
 
   it('says how the sync ended and refreshes the store view', async () => {

@@ -34,7 +34,7 @@ export interface ColumnDef<R> {
 type Defs<R> = ReadonlyArray<ColumnDef<R>>;
 
 const ASSESSMENT_DEFS: Defs<AssessmentRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 192 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },
@@ -43,7 +43,7 @@ const ASSESSMENT_DEFS: Defs<AssessmentRow> = [
   { key: 'question', label: 'Question', kind: 'text', width: 260 },
   { key: 'category', label: 'Category', kind: 'text', width: 140 },
   { key: 'answer', label: 'Answer', kind: 'text', width: 140 },
-  { key: 'answerScore', label: 'Answer score', kind: 'number', width: 110 },
+  { key: 'answerScore', label: 'Answer score', kind: 'number', width: 128 },
   { key: 'weight', label: 'Weight', kind: 'number', width: 80 },
   { key: 'report', label: 'Report', kind: 'flag', width: 80 },
   { key: 'assessor', label: 'Assessor', kind: 'text', width: 150 },
@@ -58,7 +58,7 @@ const ASSESSMENT_DEFS: Defs<AssessmentRow> = [
 ];
 
 const COMMENT_DEFS: Defs<CommentRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 192 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },
@@ -76,7 +76,7 @@ const COMMENT_DEFS: Defs<CommentRow> = [
 ];
 
 const SCORE_DEFS: Defs<AssessmentScoreRow> = [
-  { key: 'timestamp', label: 'Date', kind: 'date', width: 176 },
+  { key: 'timestamp', label: 'Date', kind: 'date', width: 192 },
   { key: 'segmentId', label: 'Segment', kind: 'id', width: 130 },
   { key: 'agentName', label: 'Agent', kind: 'text', width: 150 },
   { key: 'team', label: 'Team', kind: 'text', width: 120 },

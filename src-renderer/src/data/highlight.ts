@@ -31,3 +31,17 @@ export function highlightParts(highlighted: string): TextPart[] {
   flush();
   return parts;
 }
+
+/**
+ * The parts with the text before the first match cut to its last `keep` characters (after a
+ * word break, behind an ellipsis), so a one-line cell shows the match instead of hiding it past
+ * its end.
+ */
+export function aroundFirstMatch(parts: TextPart[], keep: number): TextPart[] {
+  const first = parts[0];
+  if (!first || first.match || parts.length < 2 || first.text.length <= keep) return parts;
+  const tail = first.text.slice(-keep);
+  const cut = tail.search(/\s/);
+  const lead = `…${cut >= 0 && cut < tail.length - 1 ? tail.slice(cut + 1) : tail}`;
+  return [{ text: lead, match: false }, ...parts.slice(1)];
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeytarSecrets, type ProbingSecretsPort } from '../../../src-main/accounts/keytar-secrets.ts';
@@ -35,6 +35,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const cleanups: Array<() => Promise<void>> = [];
   const dataDir = await mkdtemp(join(tmpdir(), 'qm-e2e-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  // The save dialog of the harness answers a file in this folder (no path ever comes from the page).
+  const exportsDir = join(dataDir, 'exports');
+  await mkdir(exportsDir);
   try {
     let secrets: ProbingSecretsPort = createMemorySecrets();
     if (options.keychain !== 'memory') {
@@ -50,7 +53,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ports: {
         secrets,
         paths: { userData: dataDir },
-        shell: { openPath: async () => undefined },
+        shell: {
+          openPath: async () => undefined,
+          showItemInFolder: (path) => consoleLogger.warn(`[harness] show in folder: ${path}`),
+        },
+        dialogs: { saveFile: async ({ defaultName }) => join(exportsDir, defaultName) },
+        clipboard: { writeText: () => undefined },
         clock: systemClock,
         runtime: { appVersion: APP_VERSION, electronVersion: null },
         logger: consoleLogger,

@@ -7,7 +7,7 @@ export interface FigureColumn<R> {
   /** What the column means, on hover over its header. */
   hint?: string;
   numeric?: boolean;
-  /** A CSS width ('120px'); numbers default to 104px, text columns share what is left. */
+  /** A CSS width ('120px'); numbers default to 116px, text columns share what is left. */
   width?: string;
   /** The text is an ID: monospace, shortened in the middle, whole on hover and copy. */
   id?: boolean;
