@@ -432,13 +432,22 @@ export function createInsights(db: DatabaseSync, statement: Statement): Insights
         ${whereSql(['peers > 1', ...where.conditions])}`;
       const filtered = where.conditions.length > 0;
       // Rows as arrays: tens of thousands of them, and node:sqlite builds arrays much faster than objects.
-      const read = statement(
-        `SELECT s.segment_id, s.questionnaire_sid, s.questionnaire, s.agent_name, s.assessor, s.score
-         FROM assessment_scores s ${filtered ? `JOIN (${groups}) g ON g.segment_id = s.segment_id AND g.questionnaire_sid = s.questionnaire_sid` : ''}
-         WHERE s.peers > 1 ORDER BY s.segment_id, s.questionnaire_sid, s.first_record`,
-      );
-      read.setReturnArrays(true);
-      const rows = read.all(...(filtered ? where.params : [])) as unknown as CalibrationRow[];
+      const arrays = (sql: string, params: SQLInputValue[]): unknown[][] => {
+        const read = statement(sql);
+        read.setReturnArrays(true);
+        return read.all(...params) as unknown as unknown[][];
+      };
+      const groupKey = (segmentId: unknown, questionnaireSid: unknown) =>
+        `${segmentId}\u0000${questionnaireSid}`;
+      const kept = filtered ? new Set(arrays(groups, where.params).map(([s, q]) => groupKey(s, q))) : null;
+      // Every multi-assessor assessment from one covering index, in segment and list order.
+      const rows = (
+        arrays(
+          `SELECT s.segment_id, s.questionnaire_sid, s.questionnaire, s.agent_name, s.assessor, s.score
+           FROM assessment_scores s WHERE s.peers > 1 ORDER BY s.segment_id, s.questionnaire_sid, s.first_record`,
+          [],
+        ) as CalibrationRow[]
+      ).filter((r) => kept === null || kept.has(groupKey(r[0], r[1])));
 
       const segments: CalibrationReport['segments'] = [];
       const diffs = new Map<string, { sum: number; n: number }>();
@@ -492,7 +501,7 @@ export function createInsights(db: DatabaseSync, statement: Statement): Insights
             (b.leniency ?? -Infinity) - (a.leniency ?? -Infinity) || compareText(a.assessor, b.assessor),
         );
 
-      const conditions: string[] = [];
+      const conditions = filtered ? [`(c.segment_id, c.questionnaire_sid) IN (${groups})`] : [];
       const params: SQLInputValue[] = filtered ? [...where.params] : [];
       for (const [values, column] of [
         [normal.questionSids, 'c.question_sid'],
@@ -508,9 +517,7 @@ export function createInsights(db: DatabaseSync, statement: Statement): Insights
              coalesce((SELECT q.question FROM questions q WHERE q.question_sid = c.question_sid),
                (SELECT r.question FROM assessments r WHERE r.question_sid = c.question_sid AND r.question IS NOT NULL LIMIT 1)) AS question,
              sum(c.pairs) AS pairs, sum(c.agreeing) AS agreeing
-           FROM calibration_questions c
-           ${filtered ? `JOIN (${groups}) g ON g.segment_id = c.segment_id AND g.questionnaire_sid = c.questionnaire_sid` : ''}
-           ${whereSql(conditions)} GROUP BY c.question_sid`,
+           FROM calibration_questions c ${whereSql(conditions)} GROUP BY c.question_sid`,
           params,
         ) as Array<{ questionSid: string; question: string | null; pairs: number; agreeing: number }>
       )

@@ -86,7 +86,7 @@ describe.runIf(browserAvailable())('app shell in Chromium', () => {
 
   it('switches views from the keyboard', async () => {
     const { page } = await openApp();
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await expect(page.getByTestId('theme-select').isVisible()).resolves.toBe(true);
     await page.keyboard.press('Control+1');
     await expect(page.getByTestId('theme-select').count()).resolves.toBe(0);

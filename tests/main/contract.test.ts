@@ -33,6 +33,21 @@ describe('contract', () => {
       'qm:store.assessments',
       'qm:store.comments',
       'qm:store.distinct',
+      'qm:store.scores',
+      'qm:store.row',
+      'qm:scores.groups',
+      'qm:scores.answers',
+      'qm:agents.scorecards',
+      'qm:agents.detail',
+      'qm:calibration.report',
+      'qm:views.list',
+      'qm:views.save',
+      'qm:views.remove',
+      'qm:export.start',
+      'qm:export.reveal',
+      'qm:export.copyRows',
+      'qm:demo.open',
+      'qm:demo.remove',
     ]);
   });
 

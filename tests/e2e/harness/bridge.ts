@@ -1,11 +1,8 @@
 // Runs in the browser before the app: gives the page the same `window.qm` the preload gives
 // Electron, built by the same createApi(), over HTTP to the harness process.
+import '../../../src-renderer/src/zod-jitless.ts';
 import { createApi, type Transport } from '../../../src-preload/api.ts';
 import type { Result } from '../../../src-preload/contract.ts';
-import { z } from 'zod';
-
-// zod probes for eval with `new Function` unless told not to; the page's CSP refuses eval.
-z.config({ jitless: true });
 
 // The harness writes this run's token into the page; every call carries it.
 const token = document.querySelector<HTMLMetaElement>('meta[name="qm-harness-token"]')?.content ?? '';
