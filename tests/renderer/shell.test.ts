@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../src-renderer/src/App.vue';
 import { accountsState, createFakeQm, pressKey, profile, type FakeQm } from './fake-qm.ts';
+import { withInsights } from './fake-review.ts';
 
 let fake: FakeQm;
 let wrapper: VueWrapper | null = null;
@@ -23,6 +24,8 @@ beforeEach(() => {
   fake = createFakeQm({
     accounts: accountsState({ profiles: [profile({ id: 'a1', label: 'Support EU' })], activeId: 'a1' }),
   }).install();
+  // Switching to Agents or Calibration loads their data.
+  withInsights(fake, { cards: [] });
 });
 
 afterEach(() => {
