@@ -191,7 +191,7 @@ export async function openStore(options: StoreOpenOptions): Promise<Store> {
     commitPage: async (page) => (await call('commitRawPage', [await encodePage(page)])) as PageOutcome,
     upsertSegments: method('upsertSegments'),
     putReference: method('putReference'),
-    markSegmentSynced: method('markSegmentSynced'),
+    markSegmentsSynced: method('markSegmentsSynced'),
     beginRun: method('beginRun'),
     endRun: method('endRun'),
     segmentIds: method('segmentIds'),

@@ -21,7 +21,7 @@ export const ROLE_OF: Record<WriterMethod | ReaderMethod, Role> = {
   commitRawPage: 'writer',
   upsertSegments: 'writer',
   putReference: 'writer',
-  markSegmentSynced: 'writer',
+  markSegmentsSynced: 'writer',
   beginRun: 'writer',
   endRun: 'writer',
   saveView: 'writer',

@@ -149,8 +149,8 @@ export interface Store {
   upsertSegments(segments: Segment[]): Promise<void>;
   /** Reference data, replaced as a whole in one transaction. */
   putReference(reference: ReferenceData): Promise<void>;
-  /** Both streams of the segment completed in this run. */
-  markSegmentSynced(segmentId: string, at: number): Promise<void>;
+  /** Both streams of each segment completed in this run; one transaction for the whole list. */
+  markSegmentsSynced(segmentIds: readonly string[], at: number): Promise<void>;
   beginRun(run: SyncRunStart): Promise<number>;
   endRun(runId: number, end: SyncRunEnd): Promise<void>;
   /** Every segment id the store knows (from records or details), for "Sync again". */

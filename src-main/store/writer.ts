@@ -33,7 +33,7 @@ export interface Writer {
   commitRawPage(page: RawPage): PageOutcome;
   upsertSegments(segments: Segment[]): void;
   putReference(reference: ReferenceData): void;
-  markSegmentSynced(segmentId: string, at: number): void;
+  markSegmentsSynced(segmentIds: readonly string[], at: number): void;
   beginRun(run: SyncRunStart): number;
   endRun(runId: number, end: SyncRunEnd): void;
   /** Saves a filter set under a name (replacing a view of that name); every view after it. */
@@ -258,8 +258,10 @@ export function createWriter(db: DatabaseSync): Writer {
     commitRawPage: (page) => pages.commitPage(decodePage(page)),
     upsertSegments,
     putReference,
-    markSegmentSynced(segmentId, at) {
-      markSynced.run(segmentId, at);
+    markSegmentsSynced(segmentIds, at) {
+      transaction(db, () => {
+        for (const segmentId of segmentIds) markSynced.run(segmentId, at);
+      });
     },
     beginRun(run) {
       return (insertRun.get(run.label, JSON.stringify(run.target), run.startedAt) as { id: number }).id;

@@ -171,12 +171,12 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
     result.segments = ids.length;
     if (outcomes.some((o) => o === null)) return;
     // Both unfiltered passes completed: every segment in the store mirrors the account now.
-    // Queued in chunks rather than awaited one by one: the writer runs them back to back.
+    // One transaction per chunk, so a cancel is still seen between chunks.
     const at = ctx.clock.now();
     for (let i = 0; i < ids.length; i += MARK_CHUNK) {
       if (signal.aborted) throw cancelledError();
       const chunk = ids.slice(i, i + MARK_CHUNK);
-      await Promise.all(chunk.map((id) => store.markSegmentSynced(id, at)));
+      await store.markSegmentsSynced(chunk, at);
       result.segmentsSynced += chunk.length;
     }
   }
@@ -307,7 +307,7 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
         `Twilio knows no segment ${segmentId}: it has no details, assessments or comments. Check the segment ID.`,
       );
     }
-    await store.markSegmentSynced(segmentId, ctx.clock.now());
+    await store.markSegmentsSynced([segmentId], ctx.clock.now());
     result.segmentsSynced++;
   }
 

@@ -356,7 +356,7 @@ describe('segments, agents, reference data and runs', () => {
       assessments: fixture.data.countAssessments({ segmentId: withDetails! }),
       lastSyncedAt: null,
     });
-    await store.markSegmentSynced(withDetails!, 1_700_000_000_000);
+    await store.markSegmentsSynced([withDetails!], 1_700_000_000_000);
     const synced = await store.segments({
       search: withDetails!,
       sort: { column: 'segmentId', dir: 'asc' },
