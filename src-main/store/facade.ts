@@ -214,7 +214,9 @@ export async function openStore(options: StoreOpenOptions): Promise<Store> {
     saveView: method('saveView'),
     removeView: method('removeView'),
     close() {
-      closing ??= Promise.all([writer.close(), reader.close()]).then(() => undefined);
+      // The writer closes last, alone: as the last connection SQLite checkpoints and removes the
+      // WAL, leaving one whole file. Two closing at once can each leave that to the other.
+      closing ??= reader.close().finally(() => writer.close());
       return closing;
     },
   };

@@ -3,6 +3,7 @@
  * the question-answer counts) equal what a rebuild from the records gives, after re-syncs, edits,
  * mirror removals, new segment details and new answer sets; and a version 1 file migrates to them.
  */
+import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,8 @@ const read = (file: string, fn: (db: DatabaseSync) => unknown) => {
 /** The store's summaries against a rebuild of them, from the records, in a copy of its file. */
 async function expectSummariesExact(): Promise<void> {
   await store.close();
+  // Closed, the store is one whole file (no WAL left behind), so a plain copy holds everything.
+  expect(existsSync(`${temp.file()}-wal`)).toBe(false);
   const copy = temp.file('rebuilt.sqlite');
   await copyFile(temp.file(), copy);
   read(copy, (db) => {
