@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { toErrorBody } from './errors.ts';
 import type { HandlerContext, Handlers } from './handlers.ts';
+import type { LoggerPort } from './ports.ts';
 import { listChannels, type ErrorBody, type Result } from '../src-preload/contract.ts';
 
 export type Dispatch = (channel: string, payload: unknown, ctx: HandlerContext) => Promise<Result<unknown>>;
@@ -8,9 +9,10 @@ type AnyHandler = (request: unknown, ctx: HandlerContext) => Promise<unknown>;
 
 /**
  * Validates a payload against its channel's schema and runs the handler. Whatever happens, the
- * caller gets a Result envelope: nothing is thrown across a process boundary.
+ * caller gets a Result envelope: nothing is thrown across a process boundary. Unexpected errors
+ * go to the log with their stack and a ref the reviewer can quote.
  */
-export function createDispatch(handlers: Handlers): Dispatch {
+export function createDispatch(handlers: Handlers, logger: LoggerPort): Dispatch {
   const table = new Map(
     listChannels().map((c) => {
       const fn = (handlers as unknown as Record<string, Record<string, AnyHandler>>)[c.ns]?.[c.method];
@@ -28,7 +30,7 @@ export function createDispatch(handlers: Handlers): Dispatch {
     try {
       return { ok: true, data: await entry.fn(parsed.data, ctx) };
     } catch (error) {
-      return { ok: false, error: toErrorBody(error) };
+      return { ok: false, error: toErrorBody(error, { logger, where: channel }) };
     }
   };
 }

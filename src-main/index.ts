@@ -91,10 +91,11 @@ async function start(): Promise<void> {
   // Any web contents created later (there should be none) gets the same locks.
   app.on('web-contents-created', (_event, contents) => lockDown(contents, openExternal));
   await app.whenReady();
-  const services: Services = await createServices(electronPorts());
+  const ports = electronPorts();
+  const services: Services = await createServices(ports);
   const unbind = registerIpc(
     ipcMain,
-    createDispatch(createHandlers(services)),
+    createDispatch(createHandlers(services), ports.logger),
     createSenderCheck({
       devOrigin: devUrl ? new URL(devUrl).origin : null,
       indexFile,

@@ -153,18 +153,13 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const result = await body;
       return finish(job, { state: 'done', result });
     } catch (error) {
-      const body = toErrorBody(error);
-      if (job.controller.signal.aborted || body.code === 'cancelled')
+      if (job.controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled'))
         return finish(job, { state: 'cancelled' });
       const { jobId, kind, profileId } = job.snapshot;
-      logger.error('A job failed', {
-        jobId,
-        kind,
-        profileId,
-        code: body.code,
-        // Unknown errors answer a generic body; the log keeps what actually went wrong.
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      // An unknown error is logged (with its stack and ref) by toErrorBody; a typed one here.
+      const body = toErrorBody(error, { logger, where: `${kind} job ${jobId}` });
+      if (error instanceof AppError)
+        logger.error('A job failed', { jobId, kind, profileId, code: body.code, reason: body.message });
       return finish(job, { state: 'failed', error: body });
     }
   }

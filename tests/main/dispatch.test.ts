@@ -49,10 +49,11 @@ const profile = {
 };
 
 const ctx: HandlerContext = { signal: new AbortController().signal, sender: 'test' };
+const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 
 describe('dispatch', () => {
   it('returns the handler result in an ok envelope', async () => {
-    const dispatch = createDispatch(fakeHandlers());
+    const dispatch = createDispatch(fakeHandlers(), logger);
     await expect(dispatch('qm:settings.get', undefined, ctx)).resolves.toEqual({
       ok: true,
       data: { theme: 'dark' },
@@ -61,7 +62,7 @@ describe('dispatch', () => {
 
   it('passes the parsed request (defaults applied) to the handler', async () => {
     const add = vi.fn(async () => ({}) as never);
-    const dispatch = createDispatch(fakeHandlers({ add }));
+    const dispatch = createDispatch(fakeHandlers({ add }), logger);
     const result = await dispatch('qm:accounts.add', { profile, secret: 's3cr3t' }, ctx);
     expect(result.ok).toBe(true);
     expect(add).toHaveBeenCalledWith(
@@ -75,15 +76,18 @@ describe('dispatch', () => {
   });
 
   it('hands the caller context (signal, sender) to the handler', async () => {
-    const dispatch = createDispatch({
-      ...fakeHandlers(),
-      sync: {
-        start: vi.fn(async (_request, context: HandlerContext) => {
-          expect(context.signal.aborted).toBe(false);
-          return { jobId: context.sender } as never;
-        }),
+    const dispatch = createDispatch(
+      {
+        ...fakeHandlers(),
+        sync: {
+          start: vi.fn(async (_request, context: HandlerContext) => {
+            expect(context.signal.aborted).toBe(false);
+            return { jobId: context.sender } as never;
+          }),
+        },
       },
-    });
+      logger,
+    );
     const controller = new AbortController();
     const result = await dispatch(
       'qm:sync.start',
@@ -95,7 +99,7 @@ describe('dispatch', () => {
 
   it('applies the sync defaults and refuses an empty target', async () => {
     const start = vi.fn(async () => ({}) as never);
-    const dispatch = createDispatch({ ...fakeHandlers(), sync: { start } });
+    const dispatch = createDispatch({ ...fakeHandlers(), sync: { start } }, logger);
     await dispatch('qm:sync.start', { profileId: 'p1', target: { segments: [' s1 '] } }, ctx);
     expect(start).toHaveBeenCalledWith(
       {
@@ -119,7 +123,7 @@ describe('dispatch', () => {
 
   it('turns a bad payload into invalid_request without calling the handler', async () => {
     const add = vi.fn(async () => ({}) as never);
-    const dispatch = createDispatch(fakeHandlers({ add }));
+    const dispatch = createDispatch(fakeHandlers({ add }), logger);
     const result = await dispatch(
       'qm:accounts.add',
       {
@@ -137,7 +141,11 @@ describe('dispatch', () => {
   });
 
   it('answers an unknown channel with a typed error', async () => {
-    const result = await createDispatch(fakeHandlers())('qm:fs.readFile', { path: '/etc/passwd' }, ctx);
+    const result = await createDispatch(fakeHandlers(), logger)(
+      'qm:fs.readFile',
+      { path: '/etc/passwd' },
+      ctx,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
   });
 
@@ -148,7 +156,7 @@ describe('dispatch', () => {
     const test = vi.fn(async () => {
       throw new Error('ECONNRESET at /home/me/secret/path');
     });
-    const dispatch = createDispatch(fakeHandlers({ use, test }));
+    const dispatch = createDispatch(fakeHandlers({ use, test }), logger);
     expect(await dispatch('qm:accounts.use', { id: 'abc' }, ctx)).toEqual({
       ok: false,
       error: { code: 'not_found', message: 'That account no longer exists.' },
@@ -156,5 +164,14 @@ describe('dispatch', () => {
     const hidden = await dispatch('qm:accounts.test', { id: 'abc' }, ctx);
     expect(hidden).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(hidden)).not.toContain('secret/path');
+    // The reviewer gets a short ref; the log gets the same ref with the stack.
+    if (hidden.ok) throw new Error('expected a failure');
+    const ref = (hidden.error.detail as { ref: string }).ref;
+    expect(ref).toMatch(/^[0-9a-f]{4}$/);
+    expect(hidden.error.message).toBe(`Something went wrong (ref ${ref}). Details are in the log.`);
+    expect(logger.error).toHaveBeenCalledWith(
+      `Internal error (ref ${ref}) in qm:accounts.test`,
+      expect.objectContaining({ ref, error: expect.stringContaining('ECONNRESET') }),
+    );
   });
 });

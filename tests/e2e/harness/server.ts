@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { contentSecurityPolicy } from '../../../src-main/csp.ts';
 import { createDispatch } from '../../../src-main/dispatch.ts';
 import { createHandlers } from '../../../src-main/handlers.ts';
 import type { Ports } from '../../../src-main/ports.ts';
@@ -40,6 +41,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 const MAX_BODY = 1 << 20;
+const CSP = contentSecurityPolicy({ dev: false });
 
 /**
  * Serves the built renderer to a real browser and answers `window.qm` calls with the real
@@ -57,7 +59,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
   };
   const services = await createServices(ports);
-  const dispatch = createDispatch(createHandlers(services));
+  const dispatch = createDispatch(createHandlers(services), ports.logger);
   const root = resolve(options.rendererDir);
   const token = randomBytes(32).toString('base64url');
   const expected = Buffer.from(token);
@@ -161,7 +163,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return;
     }
     if (file.endsWith('index.html')) body = Buffer.from(injectBridge(body.toString('utf8'), token));
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    // The header main's app:// handler sets, so the browser tests run under the CSP users get.
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+    });
     res.end(body);
   }
 

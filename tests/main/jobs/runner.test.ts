@@ -272,12 +272,18 @@ describe('job runner', () => {
       },
     });
     expect(await runner.wait(sync.jobId)).toMatchObject({ state: 'failed', error: { code: 'store_closed' } });
-    // The log keeps the reason of the unknown error; the snapshot does not.
-    expect(logged.filter((l) => l.level === 'error').map((l) => l.detail?.['code'])).toEqual([
+    // The log keeps the stack of the unknown error under the ref the snapshot shows; the snapshot
+    // keeps no internals.
+    const errors = logged.filter((l) => l.level === 'error');
+    expect(errors.map((l) => l.detail?.['code'] ?? l.detail?.['ref'])).toEqual([
       'auth',
-      'internal',
+      (internal.error?.detail as { ref: string }).ref,
       'store_closed',
     ]);
+    expect(String(errors[1]!.detail?.['error'])).toContain('ECONNRESET in /home/me/private');
+    expect(internal.error?.message).toMatch(
+      /^Something went wrong \(ref [0-9a-f]{4}\)\. Details are in the log\.$/,
+    );
   });
 
   it('has the body listening before a cancel can come', async () => {
