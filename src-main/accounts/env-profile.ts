@@ -5,6 +5,11 @@ import { ProfileInputSchema, SecretSchema, type Profile } from '../../src-preloa
 
 /** The fixed id of the read-only profile built from TWILIO_* variables. */
 export const ENV_PROFILE_ID = 'env';
+
+/** What to check when Twilio refuses the Environment account: it has nothing to edit in the app. */
+export const ENV_CREDENTIALS_HINT =
+  'The Environment account signs in with TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY ' +
+  'and TWILIO_API_SECRET): check those variables.';
 const ENV_PROFILE_LABEL = 'Environment';
 const UNAVAILABLE = 'The Environment account (TWILIO_* variables) is not available:';
 

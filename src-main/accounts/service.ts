@@ -16,6 +16,7 @@ import type { ProbingSecretsPort } from './keytar-secrets.ts';
 import { createMemorySecrets } from './memory-secrets.ts';
 import type { ProfilesFile, StoredProfile } from './profiles-file.ts';
 import { createProfilesRegistry } from './profiles-registry.ts';
+import { watchFile } from './profiles-watch.ts';
 import { AppError } from '../errors.ts';
 import type { FlexTarget } from '../flex/types.ts';
 import type { Ports } from '../ports.ts';
@@ -37,6 +38,11 @@ export interface AccountsDeps extends Ports {
   releaseData?: (profileId: string) => Promise<void>;
   /** How long a change waits for another process holding profiles.json, and when a lock is stale. */
   profilesLock?: Partial<FileLockOptions>;
+  /**
+   * Watch profiles.json and emit accounts.changed when another process (the CLI beside the app)
+   * changes it. On for the app; a one-shot CLI command has no window to tell.
+   */
+  watchProfiles?: boolean;
 }
 
 export interface AccountsService {
@@ -92,6 +98,8 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
   const envProblem = fromEnv.status === 'invalid' ? fromEnv.error : null;
 
   const session = createMemorySecrets();
+  /** Set when a read found another process's change that the windows have not heard of yet. */
+  let unannounced: { activeId: string | null } | null = null;
   // Whether the keychain holds a secret per profile id, so listing does not ask the keychain every time.
   const stored = new Map<string, boolean>();
   const registry = createProfilesRegistry({
@@ -101,6 +109,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     onExternalChange: (file, previous) => {
       // Another process changed the registry, perhaps a secret too: ask the keychain again, and
       // forget the session secrets of profiles it removed (not of one this process is adding).
+      unannounced ??= { activeId: activeIdOf(previous) };
       stored.clear();
       for (const { id } of previous.profiles) {
         if (!file.profiles.some((p) => p.id === id)) void session.delete(id);
@@ -129,6 +138,23 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     queue = run.catch(() => {});
     return run;
   }
+
+  /** Tells the windows of a change another process made (found by the watcher or by any read). */
+  const announce = (): Promise<void> =>
+    serial(async () => {
+      const file = await registry.read();
+      if (unannounced === null) return;
+      const before = unannounced.activeId;
+      unannounced = null;
+      const now = await stateOf(file);
+      if (now.activeId !== before) events.emit('accounts.switched', { activeId: now.activeId });
+      events.emit('accounts.changed', now);
+    });
+  const unwatch = deps.watchProfiles
+    ? watchFile(join(paths.userData, 'profiles.json'), () => {
+        announce().catch(() => undefined);
+      })
+    : () => undefined;
 
   /** Every keychain call: failures become typed errors and the state the UI shows. */
   async function viaKeychain<T>(call: () => Promise<T>): Promise<T> {
@@ -287,6 +313,8 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
       const now = await stateOf(file);
       if (now.activeId !== before) events.emit('accounts.switched', { activeId: now.activeId });
       events.emit('accounts.changed', now);
+      // What another process changed before this write went out with it.
+      unannounced = null;
     }
     return file;
   }
@@ -592,6 +620,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     envProblem: () => envProblem,
 
     async close() {
+      unwatch();
       await queue;
       session.clear();
       stored.clear();

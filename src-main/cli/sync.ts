@@ -23,7 +23,6 @@ import {
   SyncTargetSchema,
   type JobSnapshot,
   type ParsedRequestOf,
-  type ProfileView,
   type SyncResult,
   type SyncTarget,
 } from '../../src-preload/contract.ts';
@@ -42,10 +41,6 @@ interface SyncFlags extends ConnectionOptions {
 }
 
 type SyncOptions = ParsedRequestOf<'sync', 'start'>['options'];
-
-const ENV_CREDENTIALS_HINT =
-  'The Environment account signs in with TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY ' +
-  'and TWILIO_API_SECRET): check those variables.';
 
 /** A pasted segments file is a spreadsheet column, not a database dump. */
 const MAX_SEGMENTS_FILE_BYTES = 8 * 1024 * 1024;
@@ -260,7 +255,7 @@ async function runSync(cli: Cli, flags: SyncFlags): Promise<number> {
     progress.update(early.get(jobId) ?? first);
     const final = await jobs.wait(jobId);
     progress.finish(final);
-    return report(cli, final, json, profile);
+    return report(cli, final, json);
   } catch (error) {
     if (json && !(error instanceof UsageError))
       io.stdout.write(`${JSON.stringify({ error: toErrorBody(error) }, null, 2)}\n`);
@@ -272,7 +267,7 @@ async function runSync(cli: Cli, flags: SyncFlags): Promise<number> {
   }
 }
 
-function report(cli: Cli, final: JobSnapshot, json: boolean, profile: ProfileView): number {
+function report(cli: Cli, final: JobSnapshot, json: boolean): number {
   const { stdout, stderr } = cli.io;
   if (json) stdout.write(`${JSON.stringify(final, null, 2)}\n`);
   if (final.state === 'cancelled') {
@@ -281,7 +276,6 @@ function report(cli: Cli, final: JobSnapshot, json: boolean, profile: ProfileVie
   }
   if (final.state !== 'done' || final.result?.kind !== 'sync') {
     stderr.write(failureText(final.error ?? { message: 'The sync did not finish.' }));
-    if (final.error?.code === 'auth' && profile.source === 'env') stderr.write(`${ENV_CREDENTIALS_HINT}\n`);
     return EXIT_FAILURE;
   }
   const result: SyncResult = final.result;

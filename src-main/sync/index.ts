@@ -5,6 +5,7 @@
  *   const sync = createSyncService({ jobs, workspaces, clock, logger });
  *   const snapshot = await sync.start({ profileId, target, options }); // busy if one runs already
  */
+import { ENV_CREDENTIALS_HINT, ENV_PROFILE_ID } from '../accounts/env-profile.ts';
 import { AppError } from '../errors.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { ClockPort, LoggerPort } from '../ports.ts';
@@ -29,6 +30,19 @@ export type SyncStartRequest = ParsedRequestOf<'sync', 'start'>;
 
 export interface SyncService {
   start(req: SyncStartRequest): Promise<JobSnapshot>;
+}
+
+/** "Edit the account" means nothing for the Environment account: point at its variables. */
+function forEnvironment(error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code !== 'auth') return error;
+  return new AppError(
+    'auth',
+    `Twilio rejected the credentials of the Environment account. ${ENV_CREDENTIALS_HINT}`,
+    {
+      detail: error.detail,
+      cause: error,
+    },
+  );
 }
 
 const onlyStored = (t: SyncTarget): boolean =>
@@ -62,6 +76,8 @@ export function createSyncService(deps: SyncDeps): SyncService {
           async run(ctx) {
             try {
               return await body(ctx);
+            } catch (error) {
+              throw profileId === ENV_PROFILE_ID ? forEnvironment(error) : error;
             } finally {
               await lease.release();
             }

@@ -10,7 +10,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemorySecrets } from '../../../src-main/accounts/memory-secrets.ts';
 import { createAccountsService, type AccountsService } from '../../../src-main/accounts/service.ts';
 import { AppError } from '../../../src-main/errors.ts';
-import { createFixture, profile, SID_A, SID_B, type Fixture } from '../../support/accounts-fixture.ts';
+import {
+  createFixture,
+  profile,
+  SID_A,
+  SID_B,
+  type Fixture,
+  type Recorded,
+} from '../../support/accounts-fixture.ts';
+import type { AccountsState } from '../../../src-preload/contract.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 const TOKEN_A = 'tok-app-00112233445566778899aabb';
@@ -177,6 +185,56 @@ describe('two services on one data folder', () => {
     await writeFile(profilesPath(), text.replace('Support EU', 'Support XY'));
     expect((await stat(profilesPath())).size).toBe(before.size);
     expect((await app.list()).profiles[0]?.label).toBe('Support XY');
+  });
+});
+
+describe('the app watching profiles.json', () => {
+  /** A service with its own event log, as the app's window would see it. */
+  async function watching() {
+    const heard: Recorded[] = [];
+    const s = await service({
+      watchProfiles: true,
+      events: { emit: (name, payload) => heard.push({ name, payload }) },
+    });
+    return { s, heard };
+  }
+  const changes = (heard: Recorded[]) =>
+    heard.filter((e) => e.name === 'accounts.changed').map((e) => e.payload as AccountsState);
+
+  it('tells its window of an account the CLI added, and of the account it made active', async () => {
+    const { s: app, heard } = await watching();
+    const cli = await service({ events: { emit: () => undefined } });
+    const added = await cli.add({ profile: profile(), secret: TOKEN_A, sessionOnly: false });
+    await expect
+      .poll(
+        () =>
+          changes(heard)
+            .at(-1)
+            ?.profiles.map((p) => p.id),
+        { timeout: 5_000 },
+      )
+      .toEqual([added.id]);
+    expect(changes(heard).at(-1)?.profiles[0]).toMatchObject({ label: 'Support EU', hasSecret: true });
+
+    const sales = await cli.add({
+      profile: profile({ label: 'Sales' }),
+      secret: TOKEN_B,
+      sessionOnly: false,
+    });
+    await cli.use({ id: sales.id });
+    await expect
+      .poll(() => heard.filter((e) => e.name === 'accounts.switched').at(-1)?.payload, { timeout: 5_000 })
+      .toEqual({ activeId: sales.id });
+    await expect.poll(() => changes(heard).at(-1)?.activeId, { timeout: 5_000 }).toBe(sales.id);
+    expect((await app.list()).activeId).toBe(sales.id);
+  });
+
+  it('does not announce its own changes twice', async () => {
+    const { s: app, heard } = await watching();
+    await app.add({ profile: profile(), secret: TOKEN_A, sessionOnly: false });
+    // Past the watcher's settle time: its look finds nothing new.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(changes(heard)).toHaveLength(1);
   });
 });
 

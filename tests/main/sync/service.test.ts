@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { account, busySegments, cleanup, kit, sim, tempDir } from './helpers.ts';
+import { ENV_PROFILE_ID } from '../../../src-main/accounts/env-profile.ts';
 import { createJobRunner } from '../../../src-main/jobs/runner.ts';
 import { silentLogger, type EventsPort } from '../../../src-main/ports.ts';
 import { openStore } from '../../../src-main/store/index.ts';
@@ -31,13 +32,13 @@ afterEach(async () => {
 const PROFILE = 'acme';
 const LABEL = 'Acme Support';
 
-async function setup(s: Simulator, password?: string) {
+async function setup(s: Simulator, password?: string, id = PROFILE) {
   const userData = await tempDir(k);
-  const dataDir = join(userData, 'accounts', PROFILE);
+  const dataDir = join(userData, 'accounts', id);
   await mkdir(dataDir, { recursive: true });
   const a = account(s);
   const profile: ProfileView = {
-    id: PROFILE,
+    id,
     label: LABEL,
     accountSid: a.accountSid,
     credential: { kind: 'authToken' },
@@ -82,7 +83,7 @@ async function setup(s: Simulator, password?: string) {
   });
   const start = (target: SyncTargetInput, options = {}) =>
     service.start({
-      profileId: PROFILE,
+      profileId: id,
       target: SyncTargetSchema.parse(target),
       options: SyncOptionsSchema.parse(options),
     });
@@ -165,7 +166,17 @@ describe('sync.start', () => {
     const final = await jobs.wait(snapshot.jobId);
     expect(final).toMatchObject({ state: 'failed', error: { code: 'auth' } });
     expect(JSON.stringify(final)).not.toContain('wrong-token');
+    expect(final.error?.message).toMatch(/Edit the account/);
     expect(existsSync(join(dataDir, LEASE_FILE))).toBe(false);
+  });
+
+  it('bad credentials of the Environment account point at its variables, not at editing it', async () => {
+    const s = await sim(k);
+    const { start, jobs } = await setup(s, 'wrong-token', ENV_PROFILE_ID);
+    const final = await jobs.wait((await start({ segments: busySegments(s, 3) })).jobId);
+    expect(final).toMatchObject({ state: 'failed', error: { code: 'auth' } });
+    expect(final.error?.message).toMatch(/Environment account.*TWILIO_AUTH_TOKEN.*check those variables/);
+    expect(final.error?.message).not.toMatch(/Edit the account/);
   });
 
   it('“sync again” with an empty store says there is nothing to sync', async () => {
