@@ -1,6 +1,16 @@
 // Electron entry: app lifecycle, and the ONLY place that wires Electron to the services.
 import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, shell, type SaveDialogOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  nativeTheme,
+  protocol,
+  shell,
+  type SaveDialogOptions,
+} from 'electron';
 import { createKeytarSecrets, DEFAULT_KEYCHAIN_SERVICE as APP_ID } from './accounts/keytar-secrets.ts';
 import { createDispatch } from './dispatch.ts';
 import { AppError } from './errors.ts';
@@ -8,14 +18,18 @@ import { createOpenExternal } from './external.ts';
 import { createHandlers } from './handlers.ts';
 import { createSenderCheck, registerIpc } from './ipc.ts';
 import { systemClock, type LoggerPort, type Ports } from './ports.ts';
+import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, handleAppScheme } from './protocol.ts';
 import { createServices, type Services } from './services.ts';
+import { applyTheme, repaintWindows, windowBackground, type ThemeTarget } from './theme.ts';
 import { createMainWindow, lockDown } from './window.ts';
-import { eventChannel } from '../src-preload/contract.ts';
+import { eventChannel, type Events } from '../src-preload/contract.ts';
 
 const here = import.meta.dirname;
-const indexFile = join(here, '../renderer/index.html');
+/** The built renderer, served as app://qm-desk/ (protocol.ts). */
+const rendererDir = join(here, '../renderer');
 const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
 const openExternal = createOpenExternal(shell);
+const themeTarget: ThemeTarget = { nativeTheme, windows: () => BrowserWindow.getAllWindows() };
 /** How long quitting waits for jobs to stop and stores to close before the process exits anyway. */
 const QUIT_TIMEOUT_MS = 8_000;
 
@@ -67,6 +81,9 @@ function electronPorts(): Ports {
     events: {
       // Job events too: every window gets every event, and heals from jobs.list after a reload.
       emit: (name, payload) => {
+        if (name === 'settings.changed') {
+          applyTheme((payload as Events['settings.changed']).theme, themeTarget);
+        }
         for (const win of BrowserWindow.getAllWindows()) {
           if (!win.isDestroyed()) win.webContents.send(eventChannel(name), payload);
         }
@@ -81,7 +98,9 @@ function electronPorts(): Ports {
 function openWindow(): void {
   createMainWindow({
     preloadPath: join(here, '../preload/index.cjs'),
-    load: devUrl ? { url: devUrl } : { file: indexFile },
+    url: devUrl ?? APP_INDEX_URL,
+    dev: devUrl !== null,
+    backgroundColor: windowBackground(nativeTheme.themeSource, nativeTheme.shouldUseDarkColors),
     openExternal,
   });
 }
@@ -91,16 +110,18 @@ async function start(): Promise<void> {
   // Any web contents created later (there should be none) gets the same locks.
   app.on('web-contents-created', (_event, contents) => lockDown(contents, openExternal));
   await app.whenReady();
+  handleAppScheme(protocol, rendererDir);
   const ports = electronPorts();
   const services: Services = await createServices(ports);
   const unbind = registerIpc(
     ipcMain,
     createDispatch(createHandlers(services), ports.logger),
-    createSenderCheck({
-      devOrigin: devUrl ? new URL(devUrl).origin : null,
-      indexFile,
-    }),
+    createSenderCheck({ devOrigin: devUrl ? new URL(devUrl).origin : null }),
+    ports.logger,
   );
+  // The saved theme before the first window exists, so it opens in the right colours.
+  applyTheme((await services.app.getSettings()).theme, themeTarget);
+  nativeTheme.on('updated', () => repaintWindows(themeTarget));
   openWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();
@@ -130,6 +151,9 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   });
   return Promise.race([work.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
+
+// Before ready, or Chromium will not treat app:// as a standard, secure origin.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -1,26 +1,45 @@
-import { pathToFileURL } from 'node:url';
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import type { Dispatch } from './dispatch.ts';
+import type { LoggerPort } from './ports.ts';
+import { APP_INDEX_URL } from './protocol.ts';
 import { listChannels, type Result } from '../src-preload/contract.ts';
 
-/** Is this frame the main frame of our own page (the built file, or the dev server)? */
+/** Is this frame the main frame of our own page (app://qm-desk/index.html, or the dev server)? */
 export type SenderCheck = (frame: WebFrameMain | null) => boolean;
 
-export function createSenderCheck(trusted: { devOrigin: string | null; indexFile: string }): SenderCheck {
-  // Compared as whole URLs: no path-prefix test that `..%2F` or a UNC host could slip past.
-  const page = pathToFileURL(trusted.indexFile).href;
+/**
+ * Production trusts exactly the main frame showing app://qm-desk/index.html; a dev build
+ * (devOrigin set) trusts exactly the dev server's origin instead. Nothing else: no file://,
+ * no other app:// host or page, no sub-frame.
+ */
+export function createSenderCheck(trusted: { devOrigin: string | null }): SenderCheck {
   return (frame) => {
-    if (!frame || frame.parent !== null) return false;
-    let url: URL;
     try {
-      url = new URL(frame.url);
+      if (!frame || frame.parent !== null) return false;
+      const url = new URL(frame.url);
+      if (trusted.devOrigin !== null) return url.origin === trusted.devOrigin;
+      // Compared as a whole URL (the hash aside): no prefix test that `..%2F` could slip past.
+      url.hash = '';
+      return url.href === APP_INDEX_URL;
     } catch {
+      // Not a URL, or a frame Electron already disposed (its properties throw).
       return false;
     }
-    if (trusted.devOrigin !== null && url.origin === trusted.devOrigin) return true;
-    url.hash = '';
-    return url.href === page;
   };
+}
+
+/** What a log may say about a sender: its scheme and host (never a path or query), and whether it was a main frame. */
+export function describeSender(frame: WebFrameMain | null): { origin: string; mainFrame: boolean | null } {
+  if (!frame) return { origin: 'none', mainFrame: null };
+  try {
+    const url = new URL(frame.url);
+    return {
+      origin: url.host ? `${url.protocol}//${url.host}` : url.protocol,
+      mainFrame: frame.parent === null,
+    };
+  } catch {
+    return { origin: 'unknown', mainFrame: null };
+  }
 }
 
 const FOREIGN: Result<never> = {
@@ -81,12 +100,19 @@ export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
   dispatch: Dispatch,
   isTrusted: SenderCheck,
+  logger: LoggerPort,
 ) {
   const names = listChannels().map((c) => c.name);
   const signals = createRequestSignals();
   for (const name of names) {
     ipcMain.handle(name, (event: IpcMainInvokeEvent, payload: unknown) => {
-      if (!isTrusted(event.senderFrame)) return FOREIGN;
+      if (!isTrusted(event.senderFrame)) {
+        logger.warn('Refused an IPC request from a foreign sender', {
+          channel: name,
+          ...describeSender(event.senderFrame),
+        });
+        return FOREIGN;
+      }
       const { sender } = event;
       return dispatch(name, payload, {
         signal: signals.signalFor(sender),

@@ -3,8 +3,12 @@ import { contentSecurityPolicy } from './csp.ts';
 
 export interface WindowOptions {
   preloadPath: string;
-  /** Where the renderer lives: the dev server URL, or the built index.html. */
-  load: { url: string } | { file: string };
+  /** Where the renderer lives: app://qm-desk/index.html, or the dev server's URL. */
+  url: string;
+  /** Loading from the dev server (its CSP lets Vite's hot reload work). */
+  dev: boolean;
+  /** The theme's background, painted before the page is (see theme.ts). */
+  backgroundColor: string;
   openExternal: (url: string) => Promise<boolean>;
 }
 
@@ -32,17 +36,15 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     minHeight: 560,
     show: false,
     title: 'QM Desk',
-    backgroundColor: '#0f1115',
+    backgroundColor: options.backgroundColor,
     webPreferences: secureWebPreferences(options.preloadPath),
   });
-  const dev = 'url' in options.load;
   lockDown(win.webContents, options.openExternal);
-  applySessionPolicy(win.webContents.session, dev);
+  applySessionPolicy(win.webContents.session, options.dev);
   win.once('ready-to-show', () => win.show());
-  const loading = 'url' in options.load ? win.loadURL(options.load.url) : win.loadFile(options.load.file);
-  loading.catch((error: unknown) =>
-    console.error('QM Desk could not load its window:', (error as Error).message),
-  );
+  win
+    .loadURL(options.url)
+    .catch((error: unknown) => console.error('QM Desk could not load its window:', (error as Error).message));
   return win;
 }
 
@@ -61,12 +63,19 @@ export function lockDown(contents: WebContents, openExternal: (url: string) => P
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Deny every permission (camera, notifications, …) and enforce the CSP on served responses. */
+/**
+ * Deny every permission (camera, notifications, …) and put the CSP on every response: app://
+ * sets it already (protocol.ts); this also covers the dev server, which sets none. Any CSP a
+ * response brought, in whatever letter case, is replaced rather than doubled.
+ */
 export function applySessionPolicy(session: Session, dev: boolean): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   const csp = contentSecurityPolicy({ dev });
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    const others = Object.entries(details.responseHeaders ?? {}).filter(
+      ([name]) => name.toLowerCase() !== 'content-security-policy',
+    );
+    callback({ responseHeaders: { ...Object.fromEntries(others), 'Content-Security-Policy': [csp] } });
   });
 }

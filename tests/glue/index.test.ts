@@ -1,104 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { electron } from './fake-app.ts';
+import { contentSecurityPolicy } from '../../src-main/csp.ts';
+import { APP_SCHEME_PRIVILEGES } from '../../src-main/protocol.ts';
+import { WINDOW_BACKGROUND } from '../../src-main/theme.ts';
 import { listChannels, type JobSnapshot, type Result } from '../../src-preload/contract.ts';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 
-// Electron as a recorder: which handlers, windows and lifecycle hooks index.ts wires up.
-const electron = vi.hoisted(() => {
-  const appHandlers = new Map<string, (...args: unknown[]) => void>();
-  const ipcHandlers = new Map<string, (event: unknown, payload: unknown) => unknown>();
-  const windows: Array<{
-    options: { webPreferences: { preload: string } };
-    loaded: string[];
-    sent: unknown[][];
-  }> = [];
-  return {
-    appHandlers,
-    ipcHandlers,
-    windows,
-    quit: vi.fn(),
-    exit: vi.fn(),
-    lock: true,
-    showSaveDialog: vi.fn(),
-    writeText: vi.fn(),
-    showItemInFolder: vi.fn(),
-  };
-});
-
-vi.mock('electron', () => {
-  let nextId = 1;
-  const contents = () => ({
-    id: nextId++,
-    sent: [] as unknown[][],
-    session: {
-      setPermissionRequestHandler() {},
-      setPermissionCheckHandler() {},
-      webRequest: { onHeadersReceived() {} },
-    },
-    setWindowOpenHandler() {},
-    on() {},
-    removeListener() {},
-    getURL: () => '',
-    send(...args: unknown[]) {
-      this.sent.push(args);
-    },
-  });
-  class BrowserWindow {
-    static getAllWindows = () => electron.windows;
-    static getFocusedWindow = () => electron.windows[0] ?? null;
-    webContents = contents();
-    options: unknown;
-    loaded: string[] = [];
-    get sent() {
-      return this.webContents.sent;
-    }
-    constructor(options: unknown) {
-      this.options = options;
-      electron.windows.push(this as never);
-    }
-    once() {}
-    isDestroyed() {
-      return false;
-    }
-    loadFile(file: string) {
-      this.loaded.push(file);
-      return Promise.resolve();
-    }
-    loadURL(url: string) {
-      this.loaded.push(url);
-      return Promise.resolve();
-    }
-  }
-  return {
-    app: {
-      isPackaged: true,
-      requestSingleInstanceLock: () => electron.lock,
-      setAppUserModelId() {},
-      whenReady: () => Promise.resolve(),
-      getPath: () => '/nonexistent/userData',
-      getVersion: () => '9.8.7',
-      on: (name: string, fn: (...args: unknown[]) => void) => electron.appHandlers.set(name, fn),
-      quit: electron.quit,
-      exit: electron.exit,
-    },
-    BrowserWindow,
-    ipcMain: {
-      handle: (name: string, fn: (event: unknown, payload: unknown) => unknown) =>
-        electron.ipcHandlers.set(name, fn),
-      removeHandler: (name: string) => electron.ipcHandlers.delete(name),
-    },
-    shell: {
-      openExternal: vi.fn(),
-      openPath: vi.fn(async () => ''),
-      showItemInFolder: electron.showItemInFolder,
-    },
-    dialog: { showErrorBox: vi.fn(), showSaveDialog: electron.showSaveDialog },
-    clipboard: { writeText: electron.writeText },
-  };
-});
+// Electron as a recorder (fake-app.ts): which handlers, windows and lifecycle hooks index.ts wires up.
+vi.mock('electron', async () => (await import('./fake-app.ts')).electronModule());
 
 // Never the developer's real keychain from a glue test.
 vi.mock('../../src-main/accounts/keytar-secrets.ts', async (importOriginal) => {
@@ -110,6 +22,10 @@ let dataDir: string;
 let sim: Simulator;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'qm-glue-'));
+  // A reviewer who chose dark last time, on an OS that is light: the window must open dark.
+  await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, theme: 'dark' }));
+  electron.isPackaged = true;
+  electron.nativeTheme.shouldUseDarkColors = false;
   // The Environment account, pointed at the simulator: the export glue needs an account with data.
   sim = await startSimulator({ seed: 3, assessments: 300 });
   vi.stubEnv('TWILIO_ACCOUNT_SID', sim.accounts[0]!.accountSid);
@@ -126,12 +42,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const rendererDir = join(import.meta.dirname, '../../src-main/../renderer');
 const sender = { id: 99, on() {}, removeListener() {} };
-const trusted = {
-  senderFrame: { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null },
-  sender,
-};
+const trusted = { senderFrame: { url: 'app://qm-desk/index.html', parent: null }, sender };
 
 describe('Electron entry', () => {
   it('binds every contract channel', () => {
@@ -142,10 +54,35 @@ describe('Electron entry', () => {
     );
   });
 
-  it('opens one window with the bundled preload and the built page (a packaged app ignores the dev URL)', () => {
+  it('registers app:// as a privileged scheme before the app is ready, and serves it once ready', () => {
+    expect(electron.privileged).toEqual([APP_SCHEME_PRIVILEGES]);
+    const order = electron.order;
+    expect(order.indexOf('privileged:app')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('privileged:app')).toBeLessThan(order.indexOf('ready'));
+    expect(order.indexOf('handle:app')).toBeGreaterThan(order.indexOf('ready'));
+    expect(order.indexOf('handle:app')).toBeLessThan(order.indexOf('window'));
+  });
+
+  it('serves app:// with the strict CSP header (from next to the bundled main: out/renderer)', async () => {
+    const serve = electron.protocolHandlers.get('app')!;
+    // The glue test runs from src-main/, whose ../renderer has no build: a 404, with the headers.
+    const response = await serve(new Request('app://qm-desk/..%2f..%2fpackage.json'));
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('qm-desk');
+    expect(response.headers.get('content-security-policy')).toBe(contentSecurityPolicy({ dev: false }));
+  });
+
+  it('opens one window with the bundled preload and app://qm-desk/index.html (a packaged app ignores the dev URL)', () => {
     const [win] = electron.windows;
     expect(win!.options.webPreferences.preload).toMatch(/preload[\\/]index\.cjs$/);
-    expect(win!.loaded).toEqual([join(rendererDir, 'index.html')]);
+    expect(win!.loaded).toEqual(['app://qm-desk/index.html']);
+  });
+
+  it('applies the saved theme before the window exists, and opens the window in its colour', () => {
+    const order = electron.order;
+    expect(order.indexOf('theme:dark')).toBeGreaterThan(order.indexOf('ready'));
+    expect(order.indexOf('theme:dark')).toBeLessThan(order.indexOf('window'));
+    expect(electron.windows[0]!.options.backgroundColor).toBe(WINDOW_BACKGROUND.dark);
   });
 
   it('serves the data folder from QM_DATA_DIR and the app version from Electron', async () => {
@@ -161,9 +98,20 @@ describe('Electron entry', () => {
     });
   });
 
-  it('pushes service events to the window', async () => {
+  it('pushes service events to the window, and a theme change to nativeTheme and the window colour', async () => {
     await electron.ipcHandlers.get('qm:settings.update')!(trusted, { theme: 'light' });
-    expect(electron.windows[0]!.sent).toContainEqual(['qm:event:settings.changed', { theme: 'light' }]);
+    expect(electron.windows[0]!.sent).toContainEqual([
+      'qm:event:settings.changed',
+      expect.objectContaining({ theme: 'light' }),
+    ]);
+    expect(electron.nativeTheme.source).toBe('light');
+    expect(electron.windows[0]!.painted.at(-1)).toBe(WINDOW_BACKGROUND.light);
+    // Back to the OS's choice; the OS then turns dark: the window follows.
+    await electron.ipcHandlers.get('qm:settings.update')!(trusted, { theme: 'system' });
+    expect(electron.windows[0]!.painted.at(-1)).toBe(WINDOW_BACKGROUND.light);
+    electron.nativeTheme.shouldUseDarkColors = true;
+    electron.nativeTheme.listeners.get('updated')!();
+    expect(electron.windows[0]!.painted.at(-1)).toBe(WINDOW_BACKGROUND.dark);
   });
 
   it('answers the new channels through the real services (jobs, store)', async () => {
