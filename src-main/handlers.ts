@@ -17,15 +17,21 @@ export type Handlers = {
 };
 
 export function createHandlers(services: Services): Handlers {
-  const { app, accounts, jobs, sync, review, exports, demo } = services;
+  const { app, accounts, jobs, sync, review, exports, demo, data } = services;
   return {
     app: {
       info: () => app.info(),
       openDataFolder: () => app.openDataFolder(),
+      openLogsFolder: () => app.openLogsFolder(),
+      copyDiagnostics: () => app.copyDiagnostics(),
     },
     settings: {
       get: () => app.getSettings(),
       update: (patch) => app.updateSettings(patch),
+    },
+    data: {
+      usage: () => data.usage(),
+      clear: (request) => data.clear(request),
     },
     accounts: {
       list: () => accounts.list(),

@@ -17,7 +17,8 @@ import { AppError } from './errors.ts';
 import { createOpenExternal } from './external.ts';
 import { createHandlers } from './handlers.ts';
 import { createSenderCheck, registerIpc } from './ipc.ts';
-import { systemClock, type LoggerPort, type Ports } from './ports.ts';
+import { createFileLogger } from './logging/file-logger.ts';
+import { systemClock, type Ports } from './ports.ts';
 import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, handleAppScheme } from './protocol.ts';
 import { createServices, type Services } from './services.ts';
 import { applyTheme, repaintWindows, windowBackground, type ThemeTarget } from './theme.ts';
@@ -33,28 +34,25 @@ const themeTarget: ThemeTarget = { nativeTheme, windows: () => BrowserWindow.get
 /** How long quitting waits for jobs to stop and stores to close before the process exits anyway. */
 const QUIT_TIMEOUT_MS = 8_000;
 
-/** Field names whose values never reach a log, whatever a caller passes. */
-const SECRET_KEY = /secret|token|password|authorization|credential/i;
+/** Profiles, settings, stores and logs; QM_DATA_DIR moves them (a second profile, a portable copy). */
+const userData = process.env['QM_DATA_DIR'] || app.getPath('userData');
+/** The log file (userData/logs, rotated, secrets scrubbed); warnings and errors are echoed to stderr. */
+const logger = createFileLogger({ dir: join(userData, 'logs'), echo: (line) => console.error(line) });
 
-/** Warnings and errors to stderr (info stays quiet until there is a log file to put it in). */
-function stderrLogger(): LoggerPort {
-  const write = (level: string, message: string, detail?: Record<string, unknown>): void => {
-    const safe = detail
-      ? Object.fromEntries(Object.entries(detail).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : v]))
-      : undefined;
-    console.error(`[qm-desk] ${level}: ${message}`, ...(safe ? [JSON.stringify(safe)] : []));
-  };
-  return {
-    info: () => undefined,
-    warn: (message, detail) => write('warn', message, detail),
-    error: (message, detail) => write('error', message, detail),
-  };
-}
+// Whatever escapes a handler is logged with its stack, not lost to a console nobody sees.
+process.on('uncaughtException', (error) => {
+  logger.error('Uncaught exception in the main process', { error: error.stack ?? String(error) });
+});
+process.on('unhandledRejection', (reason) => {
+  logger.error('Unhandled rejection in the main process', {
+    error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+  });
+});
 
 function electronPorts(): Ports {
   return {
     secrets: createKeytarSecrets({ service: APP_ID }),
-    paths: { userData: process.env['QM_DATA_DIR'] || app.getPath('userData') },
+    paths: { userData },
     shell: {
       openPath: async (path) => {
         const failure = await shell.openPath(path);
@@ -90,7 +88,8 @@ function electronPorts(): Ports {
       },
     },
     runtime: { appVersion: app.getVersion(), electronVersion: process.versions.electron ?? null },
-    logger: stderrLogger(),
+    logger,
+    logs: logger,
     env: process.env,
   };
 }
@@ -136,7 +135,9 @@ async function start(): Promise<void> {
     quitting = true;
     event.preventDefault();
     unbind();
-    void withTimeout(services.close(), QUIT_TIMEOUT_MS).finally(() => app.exit(0));
+    void withTimeout(services.close(), QUIT_TIMEOUT_MS)
+      .then(() => logger.close())
+      .finally(() => app.exit(0));
   });
 }
 
@@ -145,7 +146,7 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<void>((done) => {
     timer = setTimeout(() => {
-      console.error(`[qm-desk] warn: closing took longer than ${ms} ms; quitting anyway`);
+      logger.warn(`Closing took longer than ${ms} ms; quitting anyway`);
       done();
     }, ms);
   });
@@ -169,8 +170,10 @@ if (!app.requestSingleInstanceLock()) {
     // AppError messages say what to do; anything else gets the generic line, never its internals.
     const message =
       error instanceof AppError ? error.message : 'An unexpected error stopped QM Desk from starting.';
-    console.error('QM Desk could not start:', error instanceof Error ? error.message : error);
+    logger.error('QM Desk could not start', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     dialog.showErrorBox('QM Desk could not start', message);
-    app.exit(1);
+    void logger.close().finally(() => app.exit(1));
   });
 }

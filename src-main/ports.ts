@@ -39,6 +39,22 @@ export interface LoggerPort {
   error(message: string, detail?: Record<string, unknown>): void;
 }
 
+/** One line of the app's log, as the logs port keeps it (already scrubbed of secrets). */
+export interface LogRecord {
+  /** ISO 8601. */
+  time: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The app's log files, for "Open logs folder" and the recent errors in the diagnostics. */
+export interface LogsPort {
+  dir: string;
+  /** The most recent records, oldest first; at most `limit`. */
+  recent(limit?: number): LogRecord[];
+}
+
 /** The OS save-file picker, opened by main; null when the reviewer cancelled it. */
 export interface DialogsPort {
   saveFile(options: {
@@ -69,6 +85,8 @@ export interface Ports {
   /** Absent where there is no window (the CLI writes to --out instead). */
   dialogs?: DialogsPort;
   clipboard?: ClipboardPort;
+  /** Absent where nothing writes log files (tests, the CLI): logs go to userData/logs, no recent errors. */
+  logs?: LogsPort;
   /** Process environment, for the read-only "Environment" profile (TWILIO_*). */
   env: Readonly<Record<string, string | undefined>>;
 }

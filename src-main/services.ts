@@ -3,7 +3,7 @@
  * the CLI, the tests and the browser harness all run this same code.
  */
 import { createAccountsService, type AccountsService } from './accounts/service.ts';
-import { createAppService, type AppService } from './app-service.ts';
+import { createAppService, logsDirOf, type AppService } from './app-service.ts';
 import { createDemoService, type DemoService } from './demo/service.ts';
 import { createExportService, type ExportService } from './export/service.ts';
 import { createFlexClient } from './flex/client.ts';
@@ -15,6 +15,7 @@ import { openStore } from './store/index.ts';
 import { createSyncService, type SyncService } from './sync/index.ts';
 import { createWorkspaces } from './workspaces/index.ts';
 import { createReviewQueries, type ReviewQueries } from './workspaces/queries.ts';
+import { createDataUsage, type DataUsageService } from './workspaces/usage.ts';
 import type { Workspaces } from './workspaces/types.ts';
 import type { ConnectionTestResult } from '../src-preload/contract.ts';
 
@@ -30,6 +31,8 @@ export interface Services {
   review: ReviewQueries;
   /** CSV export jobs (through the save dialog port) and TSV copies to the clipboard. */
   exports: ExportService;
+  /** Local data per account (the Settings view): sizes, and clearing one account's cached data. */
+  data: DataUsageService;
   /** Stops the jobs (bounded), closes the stores, then the accounts. Await it before the process exits. */
   close(): Promise<void>;
 }
@@ -48,7 +51,8 @@ async function testConnection(target: FlexTarget): Promise<ConnectionTestResult>
 
 export async function createServices(ports: Ports): Promise<Services> {
   const { clock, events, logger, paths } = ports;
-  const app = await createAppService(ports);
+  // The diagnostics list the accounts only when asked, long after both exist.
+  const app = await createAppService({ ...ports, accountsState: () => accounts.list() });
   const jobs = createJobRunner({ events, clock, logger });
   // Each needs the other: workspaces resolve profiles through accounts, and removing an account
   // first releases its workspace. Both calls run only after both exist.
@@ -67,6 +71,7 @@ export async function createServices(ports: Ports): Promise<Services> {
   const sync = createSyncService({ jobs, workspaces, clock, logger });
   const demo = createDemoService({ accounts, sync, jobs, workspaces });
   const review = createReviewQueries(workspaces);
+  const data = createDataUsage({ accounts, workspaces, paths, logsDir: logsDirOf(ports), events });
   const exports = createExportService({
     workspaces,
     jobs,
@@ -97,6 +102,7 @@ export async function createServices(ports: Ports): Promise<Services> {
     demo,
     review,
     exports,
+    data,
     async close() {
       await step('stopping jobs', () => jobs.drain(DRAIN_TIMEOUT_MS));
       await step('closing the stores', () => workspaces.close());

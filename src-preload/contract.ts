@@ -190,6 +190,45 @@ export const SyncOptionsSchema = z
   })
   .strict();
 
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+export const SettingsSchema = z
+  .object({
+    theme: ThemeSchema,
+    sync: z
+      .object({
+        pageSize: z.number().int().min(1).max(1000),
+        concurrency: z.number().int().min(1).max(SYNC_CONCURRENCY_MAX),
+      })
+      .strict(),
+    export: z
+      .object({
+        bom: z.boolean(),
+        formulaGuard: z.boolean(),
+        /** Which columns a new export starts with: the table's visible ones, or every column of the kind. */
+        columns: z.enum(['visible', 'all']),
+      })
+      .strict(),
+  })
+  .strict();
+export type Settings = z.output<typeof SettingsSchema>;
+export const SETTINGS_DEFAULTS: Settings = {
+  theme: 'system',
+  sync: { pageSize: 1000, concurrency: SYNC_CONCURRENCY_DEFAULT },
+  export: { bom: true, formulaGuard: true, columns: 'visible' },
+};
+/** settings.update takes a deep-partial patch and answers the whole merged Settings. */
+export const SettingsPatchSchema = z
+  .object({
+    theme: ThemeSchema.optional(),
+    sync: SettingsSchema.shape.sync.partial().strict().optional(),
+    export: SettingsSchema.shape.export.partial().strict().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.output<typeof SettingsPatchSchema>;
+
 /**
  * Splits pasted text (a spreadsheet column, a comma list, one id per line) into ids: any run of
  * whitespace, commas, semicolons, pipes or quotes separates; duplicates are removed, order kept.
@@ -454,10 +493,19 @@ export interface AppInfo {
   electron: string | null;
   platform: string;
   dataDir: string;
+  logsDir: string;
 }
 
-export interface Settings {
-  theme: Theme;
+export interface AccountUsage {
+  profileId: string;
+  /** Bytes of the account's local data (store file + its -wal/-shm + sync state). */
+  bytes: number;
+}
+
+export interface DataUsage {
+  dataDir: string;
+  logsDir: string;
+  accounts: AccountUsage[];
 }
 
 export interface ProfileView {
@@ -810,10 +858,18 @@ export const contract = {
   app: {
     info: channel<AppInfo>()(none),
     openDataFolder: channel<null>()(none),
+    openLogsFolder: channel<null>()(none),
+    /** Builds the diagnostics text in main, copies it to the clipboard (when there is one) and answers it for display. */
+    copyDiagnostics: channel<{ text: string; copied: boolean }>()(none),
   },
   settings: {
     get: channel<Settings>()(none),
-    update: channel<Settings>()(z.object({ theme: ThemeSchema }).strict()),
+    update: channel<Settings>()(SettingsPatchSchema),
+  },
+  data: {
+    usage: channel<DataUsage>()(none),
+    /** Cancels the account's jobs, closes its store and deletes its cached data (the account and its secret stay). */
+    clear: channel<DataUsage>()(z.object({ profileId: ProfileIdSchema }).strict()),
   },
   accounts: {
     list: channel<AccountsState>()(none),
@@ -997,6 +1053,8 @@ export const EVENTS = {
   'jobs.progress': event<JobSnapshot>(),
   /** A job's final snapshot (done, failed or cancelled); always delivered. */
   'jobs.done': event<JobSnapshot>(),
+  /** An account's cached data was deleted (data.clear); its views should forget what they showed. */
+  'data.cleared': event<{ profileId: string }>(),
 };
 export type Events = { [E in keyof typeof EVENTS]: NonNullable<(typeof EVENTS)[E]> };
 export type EventName = keyof Events;

@@ -3,7 +3,7 @@
  * request and job of that account. The store file is named after the Account SID, so a profile
  * edited to point at another Twilio account gets a fresh store instead of mixing the two.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { createDemoDispatcher } from '../demo/dispatcher.ts';
 import { AppError } from '../errors.ts';
@@ -13,6 +13,7 @@ import type { FlexTarget } from '../flex/types.ts';
 import type { JobRunner } from '../jobs/types.ts';
 import type { LoggerPort, PathsPort } from '../ports.ts';
 import type { Store, StoreOpenOptions } from '../store/types.ts';
+import { LEASE_FILE, acquireLease } from '../sync/lease.ts';
 import type { Workspace, Workspaces } from './types.ts';
 import type { ProfileView } from '../../src-preload/contract.ts';
 
@@ -89,6 +90,8 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
   let shut = false;
   /** How often each profile was released: an open that overlapped a release looks its profile up again. */
   const releases = new Map<string, number>();
+  /** Clears under way per profile: opens wait for them, so no store file is created while files go. */
+  const clearing = new Map<string, Promise<void>>();
 
   function ownClient(target: FlexTarget): OpenClient {
     const client = createClient(target);
@@ -193,12 +196,14 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
       let profile: ProfileView;
       let dataDir: string;
       for (;;) {
+        await clearing.get(profileId)?.catch(() => undefined);
         const before = releases.get(profileId) ?? 0;
         ({ profile, dataDir } = await accounts.resolve(profileId));
         if (shut) throw closedError();
-        // Released while it was being looked up (the account is being removed): what was found may
-        // be gone, and opening its store now would bring back the folder just deleted. Look again.
-        if ((releases.get(profileId) ?? 0) === before) break;
+        // Released while it was being looked up (the account is being removed, or its data
+        // cleared): what was found may be gone, and opening its store now would bring back the
+        // folder or the files just deleted. Look again.
+        if ((releases.get(profileId) ?? 0) === before && !clearing.has(profileId)) break;
       }
       const file = join(dataDir, storeFileName(profile.accountSid));
       // Checked and set with no await in between, so concurrent opens share one entry.
@@ -223,6 +228,23 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
       await rm(dir, { recursive: true, force: true });
     },
 
+    clear(profileId) {
+      // Set before the first await, so an open arriving now already waits for it.
+      const previous = clearing.get(profileId);
+      const run = (async () => {
+        await previous?.catch(() => undefined);
+        const { profile, dataDir } = await accounts.resolve(profileId);
+        const dir = checkedDataDir(dataDir);
+        await release(profileId);
+        await deleteContents(dir, profile.label);
+      })();
+      const done = run.finally(() => {
+        if (clearing.get(profileId) === done) clearing.delete(profileId);
+      });
+      clearing.set(profileId, done);
+      return done;
+    },
+
     async close() {
       shut = true;
       const open = [...entries.values()];
@@ -230,6 +252,45 @@ export function createWorkspaces(deps: WorkspacesDeps): Workspaces {
       await Promise.all([...open.map(closeLater), ...closing]);
     },
   };
+}
+
+/**
+ * Deletes everything in an account's data folder (its stores, their -wal/-shm, sync state) but
+ * the folder itself. Under the account's sync lease: a sync from the command line keeps its files
+ * (the reviewer gets `busy`), and none can start while they go.
+ */
+async function deleteContents(dir: string, accountLabel: string): Promise<void> {
+  const list = () =>
+    readdir(dir).catch((error: unknown) => {
+      throw clearFailed(dir, error);
+    });
+  try {
+    if ((await readdir(dir)).length === 0) return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // never opened: nothing cached
+    throw clearFailed(dir, error);
+  }
+  const lease = await acquireLease(dir, { accountLabel, label: 'Clearing cached data' });
+  try {
+    // Listed again under the lease: from here on nothing adds a file.
+    for (const name of await list()) {
+      if (name.startsWith(LEASE_FILE)) continue; // ours (released below), or a take-over guard
+      await rm(join(dir, name), { recursive: true, force: true }).catch((error: unknown) => {
+        throw clearFailed(dir, error);
+      });
+    }
+  } finally {
+    await lease.release();
+  }
+}
+
+function clearFailed(dir: string, error: unknown): AppError<'data_folder_failed'> {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new AppError(
+    'data_folder_failed',
+    `QM Desk could not delete this account's cached data (${code}). Close other programs using ${dir} and try again.`,
+    { detail: { path: dir, reason: code } },
+  );
 }
 
 function sameTarget(a: FlexTarget, b: FlexTarget): boolean {

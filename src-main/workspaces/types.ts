@@ -21,6 +21,11 @@ export interface Workspaces {
   release(profileId: string): Promise<void>;
   /** Cancels the account's jobs, closes its store and client, then deletes its data folder. */
   destroy(profileId: string): Promise<void>;
+  /**
+   * Cancels the account's jobs, closes its store and client, then deletes the files in its data
+   * folder (stores and sync state); the account stays and its next open gets a fresh, empty store.
+   */
+  clear(profileId: string): Promise<void>;
   /** Closes every open workspace (after the job runner was drained). */
   close(): Promise<void>;
 }

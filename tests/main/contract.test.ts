@@ -5,6 +5,10 @@ import {
   EVENTS,
   EVENT_NAMES,
   ProfileInputSchema,
+  SETTINGS_DEFAULTS,
+  SYNC_CONCURRENCY_DEFAULT,
+  SYNC_CONCURRENCY_MAX,
+  SettingsSchema,
   contract,
   eventChannel,
   listChannels,
@@ -15,8 +19,12 @@ describe('contract', () => {
     expect(listChannels().map((c) => c.name)).toEqual([
       'qm:app.info',
       'qm:app.openDataFolder',
+      'qm:app.openLogsFolder',
+      'qm:app.copyDiagnostics',
       'qm:settings.get',
       'qm:settings.update',
+      'qm:data.usage',
+      'qm:data.clear',
       'qm:accounts.list',
       'qm:accounts.add',
       'qm:accounts.update',
@@ -60,6 +68,7 @@ describe('contract', () => {
         'settings.changed',
         'jobs.progress',
         'jobs.done',
+        'data.cleared',
       ]),
     );
     expect(new Set(EVENT_NAMES).size).toBe(EVENT_NAMES.length);
@@ -91,7 +100,19 @@ describe('contract', () => {
     expect(contract.settings.update.request.safeParse({ theme: 'dark' }).success).toBe(true);
     expect(contract.settings.update.request.safeParse({ theme: 'dark', extra: 1 }).success).toBe(false);
     expect(contract.settings.update.request.safeParse({ theme: 'neon' }).success).toBe(false);
-    expect(contract.settings.update.request.safeParse({ theme: undefined }).success).toBe(false);
+  });
+
+  it('takes a deep-partial settings patch, strict at every level, and pins valid defaults', () => {
+    const update = contract.settings.update.request;
+    expect(update.safeParse({}).success).toBe(true);
+    expect(update.safeParse({ sync: { pageSize: 50 } }).success).toBe(true);
+    expect(update.safeParse({ export: { columns: 'all' } }).success).toBe(true);
+    expect(update.safeParse({ sync: { pageSize: 50, extra: 1 } }).success).toBe(false);
+    expect(update.safeParse({ export: { columns: 'some' } }).success).toBe(false);
+    expect(update.safeParse({ sync: { pageSize: 0 } }).success).toBe(false);
+    expect(update.safeParse({ sync: { concurrency: SYNC_CONCURRENCY_MAX + 1 } }).success).toBe(false);
+    expect(SettingsSchema.parse(SETTINGS_DEFAULTS)).toEqual(SETTINGS_DEFAULTS);
+    expect(SETTINGS_DEFAULTS.sync.concurrency).toBe(SYNC_CONCURRENCY_DEFAULT);
   });
 
   it('validates profiles with reviewer-readable messages', () => {

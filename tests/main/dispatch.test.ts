@@ -24,8 +24,18 @@ function fakeHandlers(overrides: Partial<Handlers['accounts']> = {}): Handlers {
     views: { list: vi.fn(unexpected), save: vi.fn(unexpected), remove: vi.fn(unexpected) },
     export: { start: vi.fn(unexpected), reveal: vi.fn(unexpected), copyRows: vi.fn(unexpected) },
     demo: { open: vi.fn(unexpected), remove: vi.fn(unexpected) },
-    app: { info: vi.fn(unexpected), openDataFolder: vi.fn(unexpected) },
-    settings: { get: vi.fn(async () => ({ theme: 'dark' as const })), update: vi.fn(unexpected) },
+    app: {
+      info: vi.fn(unexpected),
+      openDataFolder: vi.fn(unexpected),
+      openLogsFolder: vi.fn(unexpected),
+      copyDiagnostics: vi.fn(unexpected),
+    },
+    settings: {
+      // Only the envelope matters here, not a whole Settings.
+      get: vi.fn(async () => ({ theme: 'dark' }) as never),
+      update: vi.fn(unexpected),
+    },
+    data: { usage: vi.fn(unexpected), clear: vi.fn(unexpected) },
     accounts: {
       list: vi.fn(unexpected),
       add: vi.fn(unexpected),
