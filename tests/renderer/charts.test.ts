@@ -14,6 +14,7 @@ import {
 import { LIGHT_PALETTE } from '../../src-renderer/src/components/charts/palette.ts';
 import { round1, scoreText, signedText } from '../../src-renderer/src/insights/format.ts';
 import { periodLabel } from '../../src-renderer/src/insights/periods.ts';
+import { useSettingsStore } from '../../src-renderer/src/stores/settings.ts';
 import { useThemeStore } from '../../src-renderer/src/stores/theme.ts';
 import { accountsState, createFakeQm } from './fake-qm.ts';
 import { agentDetail, answerDistribution, calibrationReport, scorecard } from './fake-review.ts';
@@ -170,7 +171,7 @@ describe('chart components', () => {
     expect(colour()).toBe('#111111');
 
     root.style.setProperty('--chart-bar', '#222222');
-    useThemeStore().theme = useThemeStore().effective === 'dark' ? 'light' : 'dark';
+    useSettingsStore().settings.theme = useThemeStore().effective === 'dark' ? 'light' : 'dark';
     await nextTick();
     await nextTick();
     expect(colour()).toBe('#222222');

@@ -11,6 +11,7 @@ import type {
   RowDetail,
   SavedView,
   ConnectionTestResult,
+  DataUsage,
   ErrorCode,
   EventName,
   Events,
@@ -21,11 +22,13 @@ import type {
   RowWindow,
   SegmentListQuery,
   Settings,
+  SettingsPatch,
   StoreOverview,
   StoredSegment,
   SyncResult,
   SyncTargetInput,
 } from '../../src-preload/contract.ts';
+import { SETTINGS_DEFAULTS } from '../../src-preload/contract.ts';
 
 export const ok = <T>(data: T): Result<T> => ({ ok: true, data });
 export const fail = (code: ErrorCode, message: string, detail?: Record<string, unknown>): Result<never> => ({
@@ -40,7 +43,26 @@ export const APP_INFO: AppInfo = {
   electron: null,
   platform: 'linux',
   dataDir: '/home/reviewer/.config/QM Desk',
+  logsDir: '/home/reviewer/.config/QM Desk/logs',
 };
+
+/** Settings in a test: any part given, the rest the defaults. */
+export function settingsOf(patch: SettingsPatch = {}): Settings {
+  return {
+    theme: patch.theme ?? SETTINGS_DEFAULTS.theme,
+    sync: { ...SETTINGS_DEFAULTS.sync, ...patch.sync },
+    export: { ...SETTINGS_DEFAULTS.export, ...patch.export },
+  };
+}
+
+/** What every sync.start sends with the default settings. */
+export const SYNC_OPTIONS = {
+  pageSize: SETTINGS_DEFAULTS.sync.pageSize,
+  concurrency: SETTINGS_DEFAULTS.sync.concurrency,
+};
+
+/** The diagnostics text the fake answers (main builds the real one). */
+export const DIAGNOSTICS_TEXT = 'QM Desk 0.1.0 · linux · keychain usable';
 
 /** 32 hex characters derived from an id, so each fake profile has a distinct, valid SID. */
 const hexOf = (id: string): string =>
@@ -367,10 +389,23 @@ function segmentWindow(
  * Result, and `emit()` to push an event to whoever subscribed with `on()`.
  */
 export function createFakeQm(
-  initial: { accounts?: AccountsState; settings?: Settings; store?: FakeStore; jobs?: JobSnapshot[] } = {},
+  initial: {
+    accounts?: AccountsState;
+    settings?: SettingsPatch;
+    store?: FakeStore;
+    jobs?: JobSnapshot[];
+    /** Bytes cached per profile id, as data.usage answers them (absent: nothing cached). */
+    usage?: Record<string, number>;
+  } = {},
 ) {
   let accounts = initial.accounts ?? accountsState();
-  let settings: Settings = initial.settings ?? { theme: 'system' };
+  let settings: Settings = settingsOf(initial.settings);
+  let usage: Record<string, number> = { ...initial.usage };
+  const usageAnswer = (): DataUsage => ({
+    dataDir: APP_INFO.dataDir,
+    logsDir: APP_INFO.logsDir,
+    accounts: Object.entries(usage).map(([profileId, bytes]) => ({ profileId, bytes })),
+  });
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   /** Per-profile store contents; a profile without an entry has an empty store. */
   const stores = new Map<string, FakeStore>();
@@ -384,12 +419,48 @@ export function createFakeQm(
     app: {
       info: vi.fn(async () => ok(APP_INFO)),
       openDataFolder: vi.fn(async () => ok(null)),
+      openLogsFolder: vi.fn(async () => ok(null)),
+      copyDiagnostics: vi.fn(async (): Promise<Result<{ text: string; copied: boolean }>> =>
+        ok({ text: DIAGNOSTICS_TEXT, copied: true }),
+      ),
     },
     settings: {
       get: vi.fn(async () => ok(settings)),
-      update: vi.fn(async (request: Partial<Settings>) => {
-        settings = { ...settings, ...request };
+      update: vi.fn(async (request: SettingsPatch) => {
+        settings = {
+          theme: request.theme ?? settings.theme,
+          sync: { ...settings.sync, ...request.sync },
+          export: { ...settings.export, ...request.export },
+        };
         return ok(settings);
+      }),
+    },
+    data: {
+      usage: vi.fn(async (): Promise<Result<DataUsage>> => ok(usageAnswer())),
+      /** Like main: the account's cache goes (its store and saved views), the account stays, 'data.cleared' is sent. */
+      clear: vi.fn(async (request: { profileId: string }): Promise<Result<DataUsage>> => {
+        usage = { ...usage, [request.profileId]: 0 };
+        stores.set(request.profileId, emptyStore());
+        views.delete(request.profileId);
+        emit('data.cleared', { profileId: request.profileId });
+        return ok(usageAnswer());
+      }),
+    },
+    demo: {
+      open: vi.fn(async (): Promise<Result<{ profileId: string; job: JobSnapshot | null }>> => {
+        const demo = profile({ id: 'demo', label: 'Demo data', source: 'demo', hasSecret: false });
+        accounts = {
+          ...accounts,
+          profiles: [...accounts.profiles.filter((p) => p.id !== 'demo'), demo],
+          activeId: 'demo',
+        };
+        return ok({ profileId: 'demo', job: null });
+      }),
+      remove: vi.fn(async (): Promise<Result<null>> => {
+        const profiles = accounts.profiles.filter((p) => p.source !== 'demo');
+        const activeId = accounts.activeId === 'demo' ? (profiles[0]?.id ?? null) : accounts.activeId;
+        accounts = { ...accounts, profiles, activeId };
+        return ok(null);
       }),
     },
     accounts: {
@@ -547,6 +618,10 @@ export function createFakeQm(
     }),
   };
 
+  function emit<E extends EventName>(name: E, payload: Events[E]): void {
+    listeners.get(name)?.forEach((listener) => listener(payload));
+  }
+
   return {
     api,
     /** Installs the fake as window.qm and returns it. */
@@ -554,9 +629,7 @@ export function createFakeQm(
       window.qm = api as unknown as QmApi;
       return this;
     },
-    emit<E extends EventName>(name: E, payload: Events[E]): void {
-      listeners.get(name)?.forEach((listener) => listener(payload));
-    },
+    emit,
     listenerCount(name: EventName): number {
       return listeners.get(name)?.size ?? 0;
     },
@@ -568,6 +641,13 @@ export function createFakeQm(
     },
     setJobs(next: JobSnapshot[]): void {
       jobs = next;
+    },
+    setUsage(next: Record<string, number>): void {
+      usage = { ...next };
+    },
+    /** The settings as main holds them now. */
+    settings(): Settings {
+      return settings;
     },
   };
 }

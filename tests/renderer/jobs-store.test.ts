@@ -15,6 +15,7 @@ import {
   syncResult,
   uuidOf,
   type FakeQm,
+  SYNC_OPTIONS,
 } from './fake-qm.ts';
 
 const EU = profile({ id: 'eu', label: 'Support EU' });
@@ -118,7 +119,7 @@ describe('jobs store', () => {
     const { accounts, store } = await startStores();
     const target = { segments: [uuidOf(1)] };
     const started = await store.startSync(target);
-    expect(fake.api.sync.start).toHaveBeenLastCalledWith({ profileId: 'eu', target });
+    expect(fake.api.sync.start).toHaveBeenLastCalledWith({ profileId: 'eu', target, options: SYNC_OPTIONS });
     expect(store.current?.jobId).toBe(started!.jobId);
 
     const late = deferred<Result<JobSnapshot>>();
@@ -175,6 +176,7 @@ describe('jobs store', () => {
     expect(fake.api.sync.start).toHaveBeenLastCalledWith({
       profileId: 'eu',
       target: { segments: [b], agents: [], reservations: [], conversations: [] },
+      options: SYNC_OPTIONS,
     });
     fake.emit('jobs.done', {
       ...retry,
@@ -187,6 +189,7 @@ describe('jobs store', () => {
     expect(fake.api.sync.start).toHaveBeenLastCalledWith({
       profileId: 'eu',
       target: { segments: [a, c], agents: [], reservations: [], conversations: [] },
+      options: SYNC_OPTIONS,
     });
     const still = failure(c, 'Twilio could not be reached.');
     fake.emit('jobs.done', {

@@ -18,6 +18,7 @@ import {
   uuidOf,
   type FakeQm,
   type FakeStore,
+  SYNC_OPTIONS,
 } from './fake-qm.ts';
 
 const EU = profile({ id: 'eu', label: 'Support EU' });
@@ -122,6 +123,7 @@ describe('search bar', () => {
     expect(lastStart()).toEqual({
       profileId: 'eu',
       target: { segments: [SEG[0], SEG[1]], agents: [], reservations: [WR], conversations: [] },
+      options: SYNC_OPTIONS,
     });
   });
 
@@ -222,7 +224,7 @@ describe('search bar', () => {
     await nextTick();
     (document.querySelector('[data-testid="sync-all-confirm"]') as HTMLElement).click();
     await flushPromises();
-    expect(lastStart()).toEqual({ profileId: 'eu', target: { all: true } });
+    expect(lastStart()).toEqual({ profileId: 'eu', target: { all: true }, options: SYNC_OPTIONS });
   });
 
   it('"Sync again" re-syncs what is stored, and is off while nothing is', async () => {
@@ -232,7 +234,7 @@ describe('search bar', () => {
     await mountApp({ store: storeWith(3) });
     await $('sync-again').trigger('click');
     await flushPromises();
-    expect(lastStart()).toEqual({ profileId: 'eu', target: { stored: true } });
+    expect(lastStart()).toEqual({ profileId: 'eu', target: { stored: true }, options: SYNC_OPTIONS });
   });
 
   it('gives every control an accessible name', async () => {
@@ -377,6 +379,7 @@ describe('failed segments', () => {
     expect(lastStart()).toEqual({
       profileId: 'eu',
       target: { segments: [SEG[1]], agents: [], reservations: [], conversations: [] },
+      options: SYNC_OPTIONS,
     });
     const retry = fake.api.sync.start.mock.results.at(-1)!.value as Promise<Result<JobSnapshot>>;
     const started = await retry;

@@ -5,7 +5,7 @@ import { nextTick } from 'vue';
 import { useThemeStore } from '../../src-renderer/src/stores/theme.ts';
 import { useToasts } from '../../src-renderer/src/stores/toasts.ts';
 import SettingsView from '../../src-renderer/src/views/SettingsView.vue';
-import { createFakeQm, fail, type FakeQm } from './fake-qm.ts';
+import { createFakeQm, fail, settingsOf, type FakeQm } from './fake-qm.ts';
 
 /** A controllable prefers-color-scheme: dark media query. */
 function fakeDarkQuery(initial: boolean) {
@@ -97,7 +97,7 @@ describe('theme store', () => {
     fake = createFakeQm({ settings: { theme: 'light' } }).install();
     const theme = useThemeStore();
     await theme.start();
-    fake.emit('settings.changed', { theme: 'dark' });
+    fake.emit('settings.changed', settingsOf({ theme: 'dark' }));
     await nextTick();
     expect(htmlTheme()).toBe('dark');
   });

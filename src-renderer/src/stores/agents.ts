@@ -10,6 +10,7 @@ import type {
 import { qm } from '../api.ts';
 import { createRowSource } from '../data/row-window.ts';
 import { useAccountsStore } from './accounts.ts';
+import { useDataStore } from './data.ts';
 import { useJobsStore } from './jobs.ts';
 import { useStoreOverview } from './store-overview.ts';
 
@@ -31,6 +32,7 @@ export const CHART_AGENTS = 20;
 export const useAgentsStore = defineStore('agents', () => {
   const accounts = useAccountsStore();
   const jobs = useJobsStore();
+  const data = useDataStore();
   const overview = useStoreOverview();
 
   const search = ref('');
@@ -132,6 +134,14 @@ export const useAgentsStore = defineStore('agents', () => {
       () => jobs.endedCount,
       () => void reload(),
     );
+    // Its cache is gone: the agent page has nothing left to show, the scorecards show the empty state.
+    const stopCleared = watch(
+      () => data.clearedCount,
+      () => {
+        close();
+        void cards.reload();
+      },
+    );
     // While a first sync fills an empty store, show the first agents as soon as they arrive.
     const stopLive = watch(
       () => overview.overview?.assessments,
@@ -143,6 +153,7 @@ export const useAgentsStore = defineStore('agents', () => {
     stop = () => {
       stopAccount();
       stopJobs();
+      stopCleared();
       stopLive();
       stopQuery();
     };

@@ -17,6 +17,15 @@ export const useAppStore = defineStore('app', () => {
     orToast(await qm.app.openDataFolder(), 'Opening the data folder');
   }
 
+  async function openLogsFolder(): Promise<void> {
+    orToast(await qm.app.openLogsFolder(), 'Opening the logs folder');
+  }
+
+  /** Main builds the report (no secrets) and puts it on the clipboard; `copied` says whether that worked. */
+  async function copyDiagnostics(): Promise<{ text: string; copied: boolean } | undefined> {
+    return orToast(await qm.app.copyDiagnostics(), 'Copying diagnostics');
+  }
+
   const setOnline = (): void => void (online.value = true);
   const setOffline = (): void => void (online.value = false);
 
@@ -31,5 +40,5 @@ export const useAppStore = defineStore('app', () => {
     };
   }
 
-  return { info, online, load, openDataFolder, watchNetwork };
+  return { info, online, load, openDataFolder, openLogsFolder, copyDiagnostics, watchNetwork };
 });

@@ -3,16 +3,18 @@ import { ref, shallowRef, watch } from 'vue';
 import type { CalibrationReport, ErrorBody } from '../../../src-preload/contract.ts';
 import { qm } from '../api.ts';
 import { useAccountsStore } from './accounts.ts';
+import { useDataStore } from './data.ts';
 import { useJobsStore } from './jobs.ts';
 
 /**
  * The Calibration view's report: segments scored by several assessors with one questionnaire,
  * agreement per question and leniency per assessor. Read once per account, again when a sync
- * of the account ends; an answer for another account is dropped.
+ * of the account ends or its cache was cleared; an answer for another account is dropped.
  */
 export const useCalibrationStore = defineStore('calibration', () => {
   const accounts = useAccountsStore();
   const jobs = useJobsStore();
+  const data = useDataStore();
 
   const report = shallowRef<CalibrationReport | null>(null);
   const loading = ref(false);
@@ -56,7 +58,7 @@ export const useCalibrationStore = defineStore('calibration', () => {
       { immediate: true },
     );
     const stopJobs = watch(
-      () => jobs.endedCount,
+      () => [jobs.endedCount, data.clearedCount],
       () => void load(),
     );
     stop = () => {

@@ -19,6 +19,7 @@ import { countText } from '../sync/ids.ts';
 import { useAccountsStore } from './accounts.ts';
 import { useJobsStore } from './jobs.ts';
 import { useReviewStore } from './review.ts';
+import { useSettingsStore } from './settings.ts';
 import { useToasts } from './toasts.ts';
 
 /** What the Review view hands over: the table as the reviewer sees it. */
@@ -66,9 +67,13 @@ export function columnLabel(kind: ExportKind, id: string): string {
 
 /**
  * The view's columns first, in its order and shown (the date with its epoch-ms twin), then every
- * other column of the kind, not shown, so the reviewer can add one.
+ * other column of the kind, shown only with `allShown` (else the reviewer can add one).
  */
-export function columnsFromView(kind: ExportKind, viewColumns: readonly string[]): ExportColumnChoice[] {
+export function columnsFromView(
+  kind: ExportKind,
+  viewColumns: readonly string[],
+  allShown = false,
+): ExportColumnChoice[] {
   const all = exportColumnIds(kind);
   const known = new Set(all);
   const shown = viewColumns
@@ -77,7 +82,7 @@ export function columnsFromView(kind: ExportKind, viewColumns: readonly string[]
   const rest = all.filter((id) => !shown.includes(id));
   return [
     ...shown.map((id) => ({ id, label: columnLabel(kind, id), shown: true })),
-    ...rest.map((id) => ({ id, label: columnLabel(kind, id), shown: false })),
+    ...rest.map((id) => ({ id, label: columnLabel(kind, id), shown: allShown })),
   ];
 }
 
@@ -108,6 +113,7 @@ export const useExportStore = defineStore('export', () => {
   const accounts = useAccountsStore();
   const jobs = useJobsStore();
   const toasts = useToasts();
+  const settings = useSettingsStore();
 
   const isOpen = ref(false);
   const view = ref<ExportViewInput | null>(null);
@@ -157,10 +163,12 @@ export const useExportStore = defineStore('export', () => {
       total: input.total,
     };
     profileId.value = accounts.activeId;
-    columns.value = columnsFromView(input.kind, input.columns);
+    // The export defaults of the settings; the reviewer can change them for this export.
+    const defaults = settings.settings.export;
+    columns.value = columnsFromView(input.kind, input.columns, defaults.columns === 'all');
     header.value = true;
-    bom.value = true;
-    formulaGuard.value = true;
+    bom.value = defaults.bom;
+    formulaGuard.value = defaults.formulaGuard;
     split.value = true;
     step.value = 'choose';
     error.value = null;

@@ -5,6 +5,7 @@ import { qm } from '../api.ts';
 import { endText, failureKey, isFinal, syncResultOf } from '../sync/job-text.ts';
 import { retryTargetOf } from '../sync/retry.ts';
 import { useAccountsStore } from './accounts.ts';
+import { useSettingsStore } from './settings.ts';
 import { useToasts } from './toasts.ts';
 
 type Source = 'event' | 'list' | 'answer';
@@ -18,6 +19,7 @@ type Source = 'event' | 'list' | 'answer';
 export const useJobsStore = defineStore('jobs', () => {
   const accounts = useAccountsStore();
   const toasts = useToasts();
+  const settings = useSettingsStore();
 
   const snapshots = ref<Record<string, JobSnapshot>>({});
   /** The last sync of the active account that ended (announced live, or found by jobs.list). */
@@ -137,11 +139,15 @@ export const useJobsStore = defineStore('jobs', () => {
     stop = null;
   }
 
-  /** Starts a sync of the active account; an error becomes a toast. Answers the first snapshot. */
+  /**
+   * Starts a sync of the active account with the page size and concurrency cap of the settings;
+   * an error becomes a toast. Answers the first snapshot.
+   */
   async function startSync(target: SyncTargetInput): Promise<JobSnapshot | null> {
     const profileId = accounts.activeId;
     if (!profileId) return null;
-    const result = await qm.sync.start({ profileId, target });
+    const { pageSize, concurrency } = settings.settings.sync;
+    const result = await qm.sync.start({ profileId, target, options: { pageSize, concurrency } });
     if (!result.ok) {
       toasts.error(result.error, 'Starting the sync');
       return null;

@@ -29,6 +29,7 @@ import {
 import { NO_SELECTION, sizeOf, type RowSelection } from '../data/selection.ts';
 import { countText } from '../sync/ids.ts';
 import { useAccountsStore } from './accounts.ts';
+import { useDataStore } from './data.ts';
 import { useJobsStore } from './jobs.ts';
 import { useStoreOverview } from './store-overview.ts';
 import { useToasts } from './toasts.ts';
@@ -57,6 +58,7 @@ export interface DrawerTarget {
 export const useReviewStore = defineStore('review', () => {
   const accounts = useAccountsStore();
   const jobs = useJobsStore();
+  const data = useDataStore();
   const overview = useStoreOverview();
   const toasts = useToasts();
 
@@ -418,6 +420,23 @@ export const useReviewStore = defineStore('review', () => {
   watch(
     () => jobs.endedCount,
     () => invalidate(),
+  );
+  // The account's cache was cleared: no row is left, so nothing stays open or selected.
+  watch(
+    () => data.clearedCount,
+    () => {
+      closeRow();
+      for (const t of ROW_TABS) {
+        active[t] = -1;
+        selections[t] = NO_SELECTION;
+        tables[t].offset = 0;
+        sources[t].clear();
+      }
+      invalidate();
+      // Saved views live in the account's store too.
+      views.value = [];
+      if (viewsWanted) void loadViews();
+    },
   );
   watch(
     () => [overview.overview?.assessments, overview.overview?.comments],

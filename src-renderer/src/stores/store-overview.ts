@@ -10,6 +10,7 @@ import type {
 import { qm } from '../api.ts';
 import { createRowSource } from '../data/row-window.ts';
 import { useAccountsStore } from './accounts.ts';
+import { useDataStore } from './data.ts';
 import { useJobsStore } from './jobs.ts';
 
 export type SegmentSort = SegmentListQuery['sort'];
@@ -20,12 +21,13 @@ export const LIVE_REFRESH_MS = 2000;
 /**
  * What the active account's local store holds: counts, the last sync, the stored segments (a
  * window at a time) and the agents it knows (for the search bar's typeahead). Reloaded on an
- * account switch and whenever a sync of the account ends. Every answer names its profile; one
+ * account switch, whenever a sync of the account ends and when its cached data was cleared. Every answer names its profile; one
  * for an account that is no longer active is dropped.
  */
 export const useStoreOverview = defineStore('storeOverview', () => {
   const accounts = useAccountsStore();
   const jobs = useJobsStore();
+  const data = useDataStore();
 
   const overview = ref<StoreOverview | null>(null);
   const loaded = ref(false);
@@ -109,7 +111,7 @@ export const useStoreOverview = defineStore('storeOverview', () => {
       { immediate: true },
     );
     const stopJobs = watch(
-      () => jobs.endedCount,
+      () => [jobs.endedCount, data.clearedCount],
       () => void refresh(),
     );
     const stopLive = watch(

@@ -1,18 +1,19 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watchEffect } from 'vue';
 import type { Theme } from '../../../src-preload/contract.ts';
-import { orToast, qm } from '../api.ts';
+import { useSettingsStore } from './settings.ts';
 
 export type EffectiveTheme = 'light' | 'dark';
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 /**
- * The theme setting (system | light | dark, saved in main) and the theme in effect, which is
- * written to `<html data-theme>` so the CSS tokens follow it.
+ * The theme setting (system | light | dark, one of the settings saved in main) and the theme in
+ * effect, which is written to `<html data-theme>` so the CSS tokens follow it.
  */
 export const useThemeStore = defineStore('theme', () => {
-  const theme = ref<Theme>('system');
+  const settings = useSettingsStore();
+  const theme = computed<Theme>(() => settings.settings.theme);
   const systemDark = ref(window.matchMedia?.(DARK_QUERY).matches ?? false);
   const effective = computed<EffectiveTheme>(() =>
     theme.value === 'system' ? (systemDark.value ? 'dark' : 'light') : theme.value,
@@ -24,7 +25,7 @@ export const useThemeStore = defineStore('theme', () => {
 
   let stop: (() => void) | null = null;
 
-  /** Reads the saved theme, follows the OS preference and settings changed elsewhere. */
+  /** Reads the settings (the theme among them), follows the OS preference and changes made elsewhere. */
   async function start(): Promise<void> {
     if (!stop) {
       const media = window.matchMedia?.(DARK_QUERY);
@@ -33,14 +34,12 @@ export const useThemeStore = defineStore('theme', () => {
         systemDark.value = media.matches;
         media.addEventListener('change', onMedia);
       }
-      const off = qm.on('settings.changed', (settings) => void (theme.value = settings.theme));
       stop = () => {
         media?.removeEventListener('change', onMedia);
-        off();
+        settings.dispose();
       };
     }
-    const settings = orToast(await qm.settings.get(), 'Reading settings');
-    if (settings) theme.value = settings.theme;
+    await settings.start();
   }
 
   function dispose(): void {
@@ -48,15 +47,9 @@ export const useThemeStore = defineStore('theme', () => {
     stop = null;
   }
 
-  /** Applies at once; goes back to the previous theme if main could not save it. */
-  let saving = 0;
+  /** Applies at once; goes back to the saved theme if main could not save it. */
   async function setTheme(next: Theme): Promise<void> {
-    const previous = theme.value;
-    const call = ++saving;
-    theme.value = next;
-    const saved = orToast(await qm.settings.update({ theme: next }), 'Saving the theme');
-    // A later choice wins over the answer to an earlier one.
-    if (call === saving) theme.value = saved ? saved.theme : previous;
+    await settings.update({ theme: next });
   }
 
   return { theme, systemDark, effective, start, dispose, setTheme };

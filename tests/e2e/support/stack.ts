@@ -20,6 +20,8 @@ export interface StackOptions {
   keychain: SecretService | 'memory';
   simulator?: SimulatorOptions;
   env?: Record<string, string | undefined>;
+  /** false: no clipboard port (main answers the diagnostics text to copy by hand). */
+  clipboard?: boolean;
 }
 
 export interface Stack {
@@ -27,6 +29,10 @@ export interface Stack {
   sim: Simulator | null;
   dataDir: string;
   secrets: ProbingSecretsPort;
+  /** What main put on the clipboard port, in order. */
+  clipboard: string[];
+  /** Folders main asked the file manager to open, in order. */
+  opened: string[];
   close(): Promise<void>;
 }
 
@@ -38,6 +44,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // The save dialog of the harness answers a file in this folder (no path ever comes from the page).
   const exportsDir = join(dataDir, 'exports');
   await mkdir(exportsDir);
+  const clipboard: string[] = [];
+  const opened: string[] = [];
   try {
     let secrets: ProbingSecretsPort = createMemorySecrets();
     if (options.keychain !== 'memory') {
@@ -54,11 +62,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         secrets,
         paths: { userData: dataDir },
         shell: {
-          openPath: async () => undefined,
+          openPath: async (path) => void opened.push(path),
           showItemInFolder: (path) => consoleLogger.warn(`[harness] show in folder: ${path}`),
         },
         dialogs: { saveFile: async ({ defaultName }) => join(exportsDir, defaultName) },
-        clipboard: { writeText: () => undefined },
+        ...(options.clipboard === false
+          ? {}
+          : { clipboard: { writeText: (text) => void clipboard.push(text) } }),
         clock: systemClock,
         runtime: { appVersion: APP_VERSION, electronVersion: null },
         logger: consoleLogger,
@@ -66,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     });
     cleanups.push(() => harness.close());
-    return { harness, sim, dataDir, secrets, close: () => runCleanups(cleanups) };
+    return { harness, sim, dataDir, secrets, clipboard, opened, close: () => runCleanups(cleanups) };
   } catch (error) {
     await runCleanups(cleanups);
     throw error;
