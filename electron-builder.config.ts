@@ -9,7 +9,8 @@ import type { Configuration } from 'electron-builder';
 /**
  * Electron fuses, flipped by electron-builder in the packed binary right before signing (its native
  * `electronFuses` key): no running as plain Node and no Node options or inspector from outside, the
- * app loads only from app.asar and its integrity is checked (macOS and Windows), cookies encrypted.
+ * app loads only from app.asar and its integrity is checked (macOS and Windows), cookies encrypted,
+ * and file:// pages get no more than a browser gives them.
  */
 export const electronFuses = {
   runAsNode: false,
@@ -18,6 +19,8 @@ export const electronFuses = {
   enableCookieEncryption: true,
   enableEmbeddedAsarIntegrityValidation: true,
   onlyLoadAppFromAsar: true,
+  // The renderer is served from app:// (src-main/protocol.ts), so file:// pages need no extra powers.
+  grantFileProtocolExtraPrivileges: false,
   // Flipping fuses breaks the ad-hoc signature arm64 macOS needs to launch at all; with no signing
   // identity configured nothing signs after the flip, so sign ad hoc again. No-op off macOS.
   resetAdHocDarwinSignature: true,

@@ -111,7 +111,7 @@ async function start(): Promise<void> {
   await app.whenReady();
   handleAppScheme(protocol, rendererDir);
   const ports = electronPorts();
-  const services: Services = await createServices(ports);
+  const services: Services = await createServices(ports, { watchProfiles: true });
   const unbind = registerIpc(
     ipcMain,
     createDispatch(createHandlers(services), ports.logger),

@@ -37,6 +37,8 @@ export interface LoggerPort {
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
   error(message: string, detail?: Record<string, unknown>): void;
+  /** Scrub this secret (and `user:secret` in Basic auth) from every later line, however spelled. */
+  redact?(secret: string, user?: string): void;
 }
 
 /** One line of the app's log, as the logs port keeps it (already scrubbed of secrets). */

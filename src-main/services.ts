@@ -49,7 +49,12 @@ async function testConnection(target: FlexTarget): Promise<ConnectionTestResult>
   }
 }
 
-export async function createServices(ports: Ports): Promise<Services> {
+export interface ServicesOptions {
+  /** Hear of accounts another process (the CLI) changes: the app and the harness, not a CLI run. */
+  watchProfiles?: boolean;
+}
+
+export async function createServices(ports: Ports, options: ServicesOptions = {}): Promise<Services> {
   const { clock, events, logger, paths } = ports;
   // The diagnostics list the accounts only when asked, long after both exist.
   const app = await createAppService({ ...ports, accountsState: () => accounts.list() });
@@ -67,6 +72,7 @@ export async function createServices(ports: Ports): Promise<Services> {
     ...ports,
     testConnection,
     releaseData: (profileId) => workspaces.release(profileId),
+    watchProfiles: options.watchProfiles ?? false,
   });
   const sync = createSyncService({ jobs, workspaces, clock, logger });
   const demo = createDemoService({ accounts, sync, jobs, workspaces });

@@ -319,6 +319,11 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     return file;
   }
 
+  /** Every secret this process handles is one the log scrubs, in every spelling. */
+  const remember = (profile: Profile, secret: string): void =>
+    deps.logger.redact?.(secret, identityOf(profile));
+  if (envEntry?.source === 'env') remember(envEntry.stored, envEntry.secret);
+
   async function secretOf(entry: Entry): Promise<string> {
     const { id, secretStore, label, credential } = entry.stored;
     const secret =
@@ -336,6 +341,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
         { id },
       );
     }
+    remember(entry.stored, secret);
     return secret;
   }
 
@@ -431,6 +437,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     add: ({ profile, secret, sessionOnly }) =>
       serial(async () => {
+        remember(profile, secret);
         // Checked before the keychain is touched, and again under the lock: another process may
         // take the label in between. A fresh random id needs no lock for its secret and folder.
         checkProfile(await registry.read(), profile, null);
@@ -479,6 +486,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
 
     update: ({ id, profile, secret }) =>
       serial(async () => {
+        if (secret !== undefined) remember(profile, secret);
         // The secret changes under the lock, checked against the profile as it is on disk now.
         const undo: Array<() => Promise<void>> = [];
         try {
@@ -571,6 +579,7 @@ export async function createAccountsService(deps: AccountsDeps): Promise<Account
     },
 
     async testDraft({ profile, secret }) {
+      remember(profile, secret);
       return deps.testConnection(targetOf({ ...profile, baseUrl: checkBaseUrl(profile.baseUrl) }, secret));
     },
 

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo, EventListener } from './context.ts';
 import { createKeytarSecrets, DEFAULT_KEYCHAIN_SERVICE } from '../accounts/keytar-secrets.ts';
+import { createScrubber, isSecretKey } from '../logging/scrub.ts';
 import { systemClock, type LoggerPort, type Ports } from '../ports.ts';
 
 /** The folder Electron's app.getPath('userData') gives for productName "QM Desk". */
@@ -18,29 +19,35 @@ export function defaultUserDataDir(
 }
 
 const SECRET_ENV = ['TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET'];
-const SECRET_KEY = /secret|token|password|authorization|credential/i;
 
 /**
  * Warnings and errors as "[warning] …" lines (told apart from the command's own output), info
- * dropped. Detail keys that name a secret are left out, and the environment's secrets are masked
- * wherever they appear.
+ * dropped. Lines go through the log file's scrubber: secret-named detail keys are left out, and
+ * the environment's secrets (and any the accounts hand over) are masked wherever they appear.
  */
 export function createCliLogger(
   writeLine: (line: string) => void,
   env: Readonly<Record<string, string | undefined>>,
 ): LoggerPort {
-  const secrets = SECRET_ENV.map((name) => env[name]).filter((v): v is string => !!v && v.length >= 4);
-  const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('[redacted]'), text);
+  const scrubber = createScrubber();
+  for (const name of SECRET_ENV) {
+    const value = env[name];
+    if (value) scrubber.remember(value);
+  }
   const line = (level: string, message: string, detail?: Record<string, unknown>) => {
     const parts = Object.entries(detail ?? {})
-      .filter(([key, value]) => !SECRET_KEY.test(key) && value !== undefined)
-      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-    writeLine(scrub(`[${level}] ${message}${parts.length ? ` (${parts.join(', ')})` : ''}`));
+      .filter(([key, value]) => !isSecretKey(key) && value !== undefined)
+      .map(([key, value]) => {
+        const safe = scrubber.value(value);
+        return `${key}=${typeof safe === 'string' ? safe : JSON.stringify(safe)}`;
+      });
+    writeLine(scrubber.text(`[${level}] ${message}${parts.length ? ` (${parts.join(', ')})` : ''}`));
   };
   return {
     info() {},
     warn: (message, detail) => line('warning', message, detail),
     error: (message, detail) => line('error', message, detail),
+    redact: (secret, user) => scrubber.remember(secret, user),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -191,6 +191,27 @@ describe('Electron entry', () => {
       rows: 2,
     });
     expect(electron.writeText).toHaveBeenCalledWith(`Assessment SID\r\n${keys.join('\r\n')}\r\n`);
+  });
+
+  it('keeps a log file in the data folder: the refused sender is in it, the logs folder is the one it reports', async () => {
+    const log = join(dataDir, 'logs', 'qm-desk.log');
+    await vi.waitFor(async () => {
+      const lines = (await readFile(log, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: 'Refused an IPC request from a foreign sender',
+          detail: expect.objectContaining({ channel: 'qm:app.info', origin: 'http://localhost:5173' }),
+        }),
+      );
+    });
+    expect(await electron.ipcHandlers.get('qm:app.info')!(trusted, undefined)).toMatchObject({
+      ok: true,
+      data: { logsDir: join(dataDir, 'logs') },
+    });
   });
 
   it('on quit: holds the quit once, unbinds IPC, awaits closing the services, then exits', async () => {

@@ -4,7 +4,7 @@
  * traversal variants in protocol.test.ts, the IPC log line and dev origin in ipc.test.ts, the
  * entry's wiring order in index.test.ts.
  *
- * "Fuses flipped at packaging" is not here: the installers pin it (helper E, packaging).
+ * "Fuses flipped at packaging" is not here: tests/main/packaging.test.ts pins it, where the installer config is.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -274,7 +274,7 @@ describe('fuses', () => {
     return bytes;
   }
 
-  it('are exactly the six this app sets, in the one object the config uses', () => {
+  it('are exactly the seven this app sets, in the one object the config uses', () => {
     expect(electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -282,6 +282,7 @@ describe('fuses', () => {
       enableCookieEncryption: true,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
       resetAdHocDarwinSignature: true,
     });
     expect(config.electronFuses).toEqual(electronFuses);
@@ -338,7 +339,7 @@ describe('fuses', () => {
         [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: FuseState.ENABLE,
         [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.ENABLE,
         [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: DEFAULT_WIRE[6],
-        [FuseV1Options.GrantFileProtocolExtraPrivileges]: DEFAULT_WIRE[7],
+        [FuseV1Options.GrantFileProtocolExtraPrivileges]: FuseState.DISABLE,
         [FuseV1Options.WasmTrapHandlers]: DEFAULT_WIRE[8],
       });
       // Nothing but the wire changed.

@@ -58,7 +58,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       },
     },
   };
-  const services = await createServices(ports);
+  const services = await createServices(ports, { watchProfiles: true });
   const dispatch = createDispatch(createHandlers(services), ports.logger);
   const root = resolve(options.rendererDir);
   const token = randomBytes(32).toString('base64url');
