@@ -24,6 +24,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Static security checks (Electronegativity) over the sources: offline, no build needed.
+          name: 'security',
+          environment: 'node',
+          include: ['tests/security/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'glue',
           environment: 'node',
           include: ['tests/glue/**/*.test.ts'],

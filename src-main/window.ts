@@ -24,6 +24,8 @@ export function secureWebPreferences(preloadPath: string): Electron.WebPreferenc
     webviewTag: false,
     spellcheck: false,
     navigateOnDragDrop: false,
+    // Middle-click never opens anything (window opens are denied anyway): one path fewer.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 
