@@ -25,14 +25,14 @@ export interface AppService {
 
 export interface AppDeps extends Pick<
   Ports,
-  'paths' | 'shell' | 'events' | 'runtime' | 'clock' | 'clipboard' | 'logs'
+  'paths' | 'shell' | 'events' | 'runtime' | 'clock' | 'clipboard' | 'logs' | 'logger'
 > {
   /** The accounts as listed for the Accounts view (the diagnostics count them and show the keychain state). */
   accountsState(): Promise<AccountsState>;
 }
 
-/** How far back the diagnostics look in the log for warnings and errors. */
-const LOG_LOOKBACK = 500;
+/** How far back the diagnostics look in the log (the file logger keeps its last 100 warnings and errors). */
+const LOG_LOOKBACK = 100;
 
 const D = SETTINGS_DEFAULTS;
 const { sync, export: exportShape } = SettingsSchema.shape;
@@ -83,7 +83,7 @@ export async function createAppService(deps: AppDeps): Promise<AppService> {
       return { ok: true, state: await deps.accountsState() };
     } catch (error) {
       // Diagnostics matter most when something is broken: say why the accounts are missing.
-      return { ok: false, error: toErrorBody(error) };
+      return { ok: false, error: toErrorBody(error, { logger: deps.logger, where: 'the diagnostics' }) };
     }
   }
 

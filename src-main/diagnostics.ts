@@ -4,6 +4,7 @@
  * nothing that identifies or unlocks an account: no labels, no SIDs, no secrets.
  */
 import { release } from 'node:os';
+import { isSecretKey, REDACTED } from './logging/scrub.ts';
 import type { LogRecord } from './ports.ts';
 import type { AccountsState, ErrorBody, Settings } from '../src-preload/contract.ts';
 
@@ -25,15 +26,12 @@ export const DIAGNOSTICS_PROBLEMS = 20;
 /** One problem line at most this long: a runaway detail must not bury the rest. */
 const MAX_LINE = 400;
 
-/** Detail keys whose values are never shown, whatever they hold. */
-const SECRET_KEY = /secret|password|passwd|token|authori[sz]ation|cookie|credential|api[-_]?key/i;
 /**
  * Long runs of token characters that hold a digit: an auth token, an API key secret, their hex or
  * Basic-auth base64 forms, and SIDs (not secret, but diagnostics name no account). The logs port
  * already scrubs the secrets it knows; this catches what it could not know.
  */
 const TOKEN_RUN = /[A-Za-z0-9+/=]{20,}/g;
-const REDACTED = '[redacted]';
 
 export function redact(text: string): string {
   return text.replace(TOKEN_RUN, (run) => (/[0-9]/.test(run) ? REDACTED : run));
@@ -47,7 +45,8 @@ function redactDetail(value: unknown, depth = 0): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, v]) => [
       key,
-      SECRET_KEY.test(key) ? REDACTED : redactDetail(v, depth + 1),
+      // The log's secret keys, and SIDs too (not secret, but diagnostics name no account).
+      isSecretKey(key) || /sid$/i.test(key) ? REDACTED : redactDetail(v, depth + 1),
     ]),
   );
 }

@@ -33,6 +33,8 @@ const openExternal = createOpenExternal(shell);
 const themeTarget: ThemeTarget = { nativeTheme, windows: () => BrowserWindow.getAllWindows() };
 /** How long quitting waits for jobs to stop and stores to close before the process exits anyway. */
 const QUIT_TIMEOUT_MS = 8_000;
+/** A stalled disk (a network home folder) must not keep the app from quitting for its log. */
+const LOG_CLOSE_TIMEOUT_MS = 2_000;
 
 /** Profiles, settings, stores and logs; QM_DATA_DIR moves them (a second profile, a portable copy). */
 const userData = process.env['QM_DATA_DIR'] || app.getPath('userData');
@@ -136,7 +138,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     unbind();
     void withTimeout(services.close(), QUIT_TIMEOUT_MS)
-      .then(() => logger.close())
+      .then(() => withTimeout(logger.close(), LOG_CLOSE_TIMEOUT_MS))
       .finally(() => app.exit(0));
   });
 }
@@ -174,6 +176,6 @@ if (!app.requestSingleInstanceLock()) {
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),
     });
     dialog.showErrorBox('QM Desk could not start', message);
-    void logger.close().finally(() => app.exit(1));
+    void withTimeout(logger.close(), LOG_CLOSE_TIMEOUT_MS).finally(() => app.exit(1));
   });
 }

@@ -4,22 +4,14 @@
  * are buffered and appended in order shortly after, so a crash loses at most the last moment, and
  * nothing here ever throws at a caller: a full disk or a removed folder drops lines and says so once.
  */
-import type { ClockPort } from '../ports.ts';
+import type { ClockPort, LoggerPort, LogRecord, LogsPort } from '../ports.ts';
 import { openRotatingFile } from './rotating-file.ts';
 import { createScrubber } from './scrub.ts';
 
-export interface LogRecord {
-  time: string;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  detail?: Record<string, unknown>;
-}
+export type { LogRecord };
 
-/** Satisfies LoggerPort structurally. */
-export interface FileLogger {
-  info(message: string, detail?: Record<string, unknown>): void;
-  warn(message: string, detail?: Record<string, unknown>): void;
-  error(message: string, detail?: Record<string, unknown>): void;
+/** The app's logger port and logs port in one. */
+export interface FileLogger extends LoggerPort, LogsPort {
   /** The logs folder. */
   readonly dir: string;
   /** The current log file (`dir/qm-desk.log`). */

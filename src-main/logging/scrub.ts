@@ -9,6 +9,8 @@
 import { secretForms } from './secret-forms.ts';
 
 export const REDACTED = '[redacted]';
+/** Shorter secrets are not remembered (see remember). */
+const MIN_SECRET = 8;
 
 /** Keys whose values never reach a log; a key ending in `Sid` names an identifier (`apiKeySid`). */
 const SECRET_KEY = /secret|token|password|passwd|authorization|credential|cookie|api[_-]?key/i;
@@ -41,7 +43,7 @@ export interface Scrubber {
 
 export function createScrubber(): Scrubber {
   const forms = new Set<string>();
-  let known: RegExp | null = null;
+  let known: RegExp[] = [];
 
   const text = (value: string): string => {
     try {
@@ -53,11 +55,17 @@ export function createScrubber(): Scrubber {
 
   return {
     remember(secret, user) {
-      if (typeof secret !== 'string' || secret === '') return;
-      for (const form of secretForms(secret, typeof user === 'string' ? user : undefined)) forms.add(form);
-      // Longest first so a form never leaves part of a longer one behind.
-      const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      known = new RegExp(sorted.join('|'), 'gi');
+      // A few characters are no Twilio secret (those are 32 long) but would blank common words.
+      if (typeof secret !== 'string' || secret.length < MIN_SECRET) return;
+      const before = forms.size;
+      for (const form of secretForms(secret, typeof user === 'string' ? user : undefined))
+        if (form.length >= MIN_SECRET) forms.add(form);
+      if (forms.size === before) return;
+      known = [...forms]
+        // Longest first so a form never leaves part of a longer one behind.
+        .sort((a, b) => b.length - a.length)
+        // Hex is matched in any case; base64 and the plain secret are case-sensitive.
+        .map((form) => new RegExp(escapeRegExp(form), /^[0-9a-f]+$/.test(form) ? 'gi' : 'g'));
     },
     text,
     value(value) {
@@ -81,11 +89,17 @@ function escapeRegExp(text: string): string {
 }
 
 /** Keeps `limit` characters, scrubbing enough beyond the cut that no secret is left half-seen. */
-function scrubText(value: string, known: RegExp | null, longestForm: number): string {
+function scrubText(value: string, known: RegExp[], longestForm: number): string {
   if (value.length <= LIMITS.string) return scrubPatterns(value, known);
   const margin = Math.max(longestForm, 1024);
-  const kept = scrubPatterns(value.slice(0, LIMITS.string + margin), known).slice(0, LIMITS.string);
-  return `${kept}…[${value.length - LIMITS.string} more characters]`;
+  const sliced = value.length > LIMITS.string + margin;
+  const scrubbed = scrubPatterns(sliced ? value.slice(0, LIMITS.string + margin) : value, known);
+  // Where the slice may have cut a secret in half, its last `margin` characters are never kept.
+  const kept = scrubbed.slice(
+    0,
+    Math.max(0, Math.min(LIMITS.string, scrubbed.length - (sliced ? margin : 0))),
+  );
+  return `${kept}…[truncated]`;
 }
 
 /** Credentials "Basic"/"Bearer" carry; an all-letter short word after them is prose ("Basic setup"). */
@@ -102,8 +116,8 @@ const JSON_PAIR = /"([\w.-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.){0,4096})"/g;
 /** A standalone run of exactly 32 letters/digits: a Twilio auth token or API key secret. */
 const BARE_TOKEN = /(?<![A-Za-z0-9])[A-Za-z0-9]{32}(?![A-Za-z0-9])/g;
 
-function scrubPatterns(value: string, known: RegExp | null): string {
-  let out = known ? value.replace(known, REDACTED) : value;
+function scrubPatterns(value: string, known: RegExp[]): string {
+  let out = known.reduce((text, form) => text.replace(form, REDACTED), value);
   out = out.replace(AUTH_SCHEME, (whole, scheme: string, space: string, credential: string) =>
     /[^A-Za-z]/.test(credential) || credential.length >= 20 ? `${scheme}${space}${REDACTED}` : whole,
   );

@@ -108,6 +108,7 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
         failJob(error);
         throw error;
       }
+      // Only API errors get here (anything else is fatal): a typed body, no internals to log.
       const body = toErrorBody(error);
       for (const ref of [refs].flat()) result.failures.push({ ...ref, error: body });
       return null;
@@ -339,7 +340,7 @@ export async function runSync(input: SyncInput, ctx: JobContext): Promise<SyncRe
       .endRun(runId, { status: cancelled ? 'cancelled' : 'failed', endedAt: ctx.clock.now(), result })
       .catch((endError: unknown) => {
         ctx.log.warn('The sync run could not be recorded as ended', {
-          reason: toErrorBody(endError).message,
+          reason: endError instanceof Error ? (endError.stack ?? endError.message) : String(endError),
         });
       });
     throw cancelled ? cancelledError() : (fatal ?? error);

@@ -20,7 +20,7 @@ beforeAll(async () => {
   vi.stubEnv('QM_DATA_DIR', dataDir);
   vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
   await import('../../src-main/index.ts');
-  await vi.waitFor(() => expect(electron.windows).toHaveLength(1));
+  await vi.waitFor(() => expect(electron.windows).toHaveLength(1), { timeout: 10_000 });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

@@ -34,7 +34,7 @@ beforeAll(async () => {
   vi.stubEnv('QM_DATA_DIR', dataDir);
   vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173');
   await import('../../src-main/index.ts');
-  await vi.waitFor(() => expect(electron.windows).toHaveLength(1));
+  await vi.waitFor(() => expect(electron.windows).toHaveLength(1), { timeout: 10_000 });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -195,19 +195,22 @@ describe('Electron entry', () => {
 
   it('keeps a log file in the data folder: the refused sender is in it, the logs folder is the one it reports', async () => {
     const log = join(dataDir, 'logs', 'qm-desk.log');
-    await vi.waitFor(async () => {
-      const lines = (await readFile(log, 'utf8'))
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      expect(lines).toContainEqual(
-        expect.objectContaining({
-          level: 'warn',
-          message: 'Refused an IPC request from a foreign sender',
-          detail: expect.objectContaining({ channel: 'qm:app.info', origin: 'http://localhost:5173' }),
-        }),
-      );
-    });
+    await vi.waitFor(
+      async () => {
+        const lines = (await readFile(log, 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        expect(lines).toContainEqual(
+          expect.objectContaining({
+            level: 'warn',
+            message: 'Refused an IPC request from a foreign sender',
+            detail: expect.objectContaining({ channel: 'qm:app.info', origin: 'http://localhost:5173' }),
+          }),
+        );
+      },
+      { timeout: 10_000 },
+    );
     expect(await electron.ipcHandlers.get('qm:app.info')!(trusted, undefined)).toMatchObject({
       ok: true,
       data: { logsDir: join(dataDir, 'logs') },
@@ -221,7 +224,7 @@ describe('Electron entry', () => {
     expect(first.preventDefault).toHaveBeenCalledTimes(1);
     expect(electron.ipcHandlers.size).toBe(0);
     expect(electron.exit).not.toHaveBeenCalled(); // not before the services closed
-    await vi.waitFor(() => expect(electron.exit).toHaveBeenCalledWith(0));
+    await vi.waitFor(() => expect(electron.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
     // app.exit() does not ask again, but a second quit request while closing must not be held twice.
     const second = { preventDefault: vi.fn() };
     quit(second);

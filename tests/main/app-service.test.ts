@@ -6,7 +6,7 @@ import { createAccountsService } from '../../src-main/accounts/service.ts';
 import { createAppService, type AppDeps } from '../../src-main/app-service.ts';
 import { DIAGNOSTICS_PROBLEMS } from '../../src-main/diagnostics.ts';
 import { AppError } from '../../src-main/errors.ts';
-import type { LogRecord } from '../../src-main/ports.ts';
+import { silentLogger, type LogRecord } from '../../src-main/ports.ts';
 import {
   SETTINGS_DEFAULTS,
   type AccountsState,
@@ -38,6 +38,7 @@ function ports(userData = dir, overrides: Partial<AppDeps> = {}) {
     events: { emit: vi.fn() },
     runtime: { appVersion: '1.2.3', electronVersion: null },
     clock: { now: () => NOW },
+    logger: silentLogger,
     accountsState: async () => noAccounts,
     ...overrides,
   };

@@ -43,7 +43,10 @@ it.skipIf(process.platform === 'win32')('keeps the lines of a process killed wit
     child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('logged') && resolve());
     child.once('exit', () => reject(new Error('the child exited before logging')));
   });
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // On disk while the child lives and never closed its logger: then the kill cannot lose them.
+  const onDisk = async () =>
+    (await readFile(join(dir, 'qm-desk.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+  await expect.poll(onDisk, { timeout: 10_000 }).toBe(LINES);
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
 

@@ -205,7 +205,7 @@ describe('file logger', () => {
     const { size } = await stat(join(dir, 'qm-desk.log'));
     expect(size).toBeLessThan(1024 * 1024);
     expect(hugeRecord!.message.length).toBeLessThan(huge.length / 100);
-    expect(hugeRecord!.message).toMatch(/more characters\]$/);
+    expect(hugeRecord!.message).toMatch(/truncated\]$/);
   });
 
   it('bounds a line however wide, deep and long-keyed the detail is', async () => {
@@ -244,7 +244,7 @@ describe('file logger', () => {
     log.warn('lost 2');
     await expect.poll(() => echoed.filter((line) => line.includes('could not be written')).length).toBe(1);
     log.info('lost 3');
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a second failed flush
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a second failed flush, on a busy machine too
     expect(echoed.filter((line) => line.includes('could not be written'))).toEqual([
       expect.stringMatching(/^\[qm-desk\] warn: The log file could not be written \(ENOTDIR\)/),
     ]);

@@ -93,10 +93,31 @@ describe('remembered secrets', () => {
     }
   });
 
-  it('ignores an empty secret instead of redacting everything', () => {
+  it('ignores an empty or few-character secret instead of redacting common words', () => {
     const scrub = createScrubber();
-    scrub.remember('');
-    expect(scrub.text('all of this stays')).toBe('all of this stays');
+    for (const short of ['', ' ', 'a', 'sync', 'abc1234']) scrub.remember(short);
+    const line = 'A sync of Acme Support failed: abc1234 was refused';
+    expect(scrub.text(line)).toBe(line);
+  });
+
+  it('matches base64 forms case-sensitively, so words that differ only in case stay', () => {
+    const scrub = createScrubber();
+    const token = 'Support-Team-Key-2024';
+    scrub.remember(token);
+    expect(scrub.text(`use ${token} now`)).toBe(`use ${REDACTED} now`);
+    expect(scrub.text(`use ${token.toLowerCase()} now`)).toBe(`use ${token.toLowerCase()} now`);
+  });
+
+  it('leaves no half secret at the cut, however much earlier replacements shrank the text', () => {
+    const scrub = createScrubber();
+    const token = 'Q7f'.repeat(10) + 'Zz';
+    scrub.remember(token);
+    // 200 copies shrink the text by ~4,400 characters before the cut, more than the margin.
+    const head = `${token} `.repeat(200);
+    const text = `${head}${'p'.repeat(16_384 + 1_024 - head.length - 16)}${token}${'q'.repeat(30_000)}`;
+    const out = scrub.text(text);
+    expect(out).not.toContain(token.slice(0, 16));
+    expect(out).toMatch(/truncated\]$/);
   });
 
   it('cuts a long string without leaving part of a secret at the cut', () => {
@@ -105,7 +126,7 @@ describe('remembered secrets', () => {
     for (const at of [16_384 - 10, 16_384 - 1, 16_384]) {
       const out = scrub.text(`${'a'.repeat(at)}${secret}${'b'.repeat(20_000)}`);
       expect(out).not.toContain(secret.slice(0, 8));
-      expect(out).toMatch(/more characters\]$/);
+      expect(out).toMatch(/truncated\]$/);
     }
   });
 });
