@@ -354,6 +354,7 @@ export const SCORE_COLUMNS = [
   'timestamp',
   'answered',
   'notApplicable',
+  'unscored',
   'score',
   'twilioPercentage',
   'mismatch',
@@ -729,6 +730,8 @@ export interface AssessmentScoreRow {
   /** Records answered with a scored answer; N/A ones are counted apart. */
   answered: number;
   notApplicable: number;
+  /** Records whose answer no stored answer set scores (an unknown answer, or one without a score): left out of the score. */
+  unscored: number;
   /** Σ(score × weight) / Σ(max score × weight) × 100 over answered non-N/A questions; null when none. */
   score: number | null;
   /** What Segments reports for this assessment, when known. */
@@ -802,7 +805,9 @@ export interface AgentDetail {
 
 export interface CalibrationReport {
   profileId: string;
-  /** Segments assessed with the same questionnaire by more than one assessor. */
+  /** Segments (with a questionnaire) assessed by more than one assessor under the filters, all of them. */
+  segmentCount: number;
+  /** The widest spreads of those first, at most 1,000 of them (the questions and assessors count all). */
   segments: {
     segmentId: string;
     questionnaireSid: string | null;

@@ -119,6 +119,7 @@ const scoreDefinitions: Definitions<ScoreExportColumnId, AssessmentScoreRow> = {
   timestampMs: { label: 'Timestamp (epoch ms)', value: (r) => r.timestamp },
   answered: { label: 'Answered', value: (r) => r.answered },
   notApplicable: { label: 'Not applicable', value: (r) => r.notApplicable },
+  unscored: { label: 'Unscored', value: (r) => r.unscored },
   score: { label: 'Score %', value: (r) => r.score },
   twilioPercentage: { label: 'Twilio %', value: (r) => r.twilioPercentage },
   mismatch: { label: 'Score differs from Twilio', value: (r) => r.mismatch },

@@ -71,6 +71,7 @@ export const SCORE_SQL: Record<ScoreColumn, string> = {
   timestamp: 'timestamp',
   answered: 'answered',
   notApplicable: 'not_applicable',
+  unscored: 'unscored',
   score: 'score',
   twilioPercentage: 'twilio_percentage',
   mismatch: 'mismatch',

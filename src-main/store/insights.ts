@@ -493,6 +493,7 @@ export function createInsights(db: DatabaseSync, statement: Statement): Insights
           compareText(a.segmentId, b.segmentId) ||
           compareText(a.questionnaireSid ?? '', b.questionnaireSid ?? ''),
       );
+      const segmentCount = segments.length;
       segments.length = Math.min(segments.length, CALIBRATION_SEGMENTS);
       const assessors = [...diffs]
         .map(([assessor, d]) => ({ assessor, sharedSegments: d.n, leniency: d.n === 0 ? null : d.sum / d.n }))
@@ -532,7 +533,7 @@ export function createInsights(db: DatabaseSync, statement: Statement): Insights
             (a.agreement ?? Infinity) - (b.agreement ?? Infinity) ||
             compareText(a.questionSid, b.questionSid),
         );
-      return { segments, questions, assessors };
+      return { segmentCount, segments, questions, assessors };
     });
   }
 

@@ -143,13 +143,13 @@ describe('calibration view', () => {
   });
 
   it('when main lists only the widest segments, a figure opens the assessor’s or question’s rows', async () => {
-    // Bob shares more segments than the two listed: the list is the widest spreads only.
+    // 40 more shared segments than the two listed: the list is the widest spreads only.
     await mountView((profileId) => {
       const r = calibrationReport(profileId);
-      return { ...r, assessors: r.assessors.map((a) => ({ ...a, sharedSegments: a.sharedSegments + 40 })) };
+      return { ...r, segmentCount: r.segments.length + 40 };
     });
     expect($('calibration-widest').text()).toContain(
-      `The ${report.segments.length} widest spreads are listed`,
+      `The ${report.segments.length} widest spreads of ${report.segments.length + 40} are listed`,
     );
     expect($('calibration-summary').find('[data-drill="segments"]').exists()).toBe(false);
     const bob = $('calibration-assessors').find('tr[data-key="bob@example.com"]');
@@ -162,7 +162,13 @@ describe('calibration view', () => {
   });
 
   it('teaches when no segment has two assessors', async () => {
-    await mountView((profileId) => ({ profileId, segments: [], questions: [], assessors: [] }));
+    await mountView((profileId) => ({
+      profileId,
+      segmentCount: 0,
+      segments: [],
+      questions: [],
+      assessors: [],
+    }));
     expect($('empty-state').text()).toContain('No segment has been assessed by more than one reviewer yet.');
   });
 

@@ -225,6 +225,7 @@ export function scoreRow(i: number, overrides: Partial<AssessmentScoreRow> = {})
     timestamp: Date.UTC(2024, 0, 1) + i * 60_000,
     answered: 4,
     notApplicable: i % 3 === 0 ? 1 : 0,
+    unscored: 0,
     score,
     twilioPercentage: i % 10 === 0 ? score - 5 : score,
     mismatch: i % 10 === 0,

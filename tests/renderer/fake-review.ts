@@ -85,7 +85,7 @@ export function answerDistribution(profileId: string): AnswerDistribution {
 }
 
 export function calibrationReport(profileId: string): CalibrationReport {
-  return {
+  const report: Omit<CalibrationReport, 'segmentCount'> = {
     profileId,
     segments: [
       {
@@ -122,6 +122,7 @@ export function calibrationReport(profileId: string): CalibrationReport {
       { assessor: 'cy@example.com', sharedSegments: 1, leniency: -1.0 },
     ],
   };
+  return { ...report, segmentCount: report.segments.length };
 }
 
 export interface InsightData {

@@ -88,6 +88,7 @@ const SCORE_DEFS: Defs<AssessmentScoreRow> = [
   { key: 'assessor', label: 'Assessor', kind: 'text', width: 140 },
   { key: 'answered', label: 'Answered', kind: 'number', width: 104 },
   { key: 'notApplicable', label: 'N/A', kind: 'number', width: 64 },
+  { key: 'unscored', label: 'Unscored', kind: 'number', width: 96, hidden: true },
   { key: 'assessmentKey', label: 'Assessment key', kind: 'id', width: 150, hidden: true },
   { key: 'agentId', label: 'Agent ID', kind: 'id', width: 130, hidden: true },
   { key: 'questionnaireSid', label: 'Questionnaire SID', kind: 'id', width: 130, hidden: true },

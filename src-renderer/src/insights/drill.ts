@@ -83,13 +83,9 @@ const comparedScores = (s: CalibrationSegment) => {
   return known.length >= 2 ? known : [];
 };
 
-/**
- * Whether the report lists every shared segment (main lists only the widest spreads of a large
- * store): the assessors' shared-segment counts then add up to the scores the list compares.
- */
+/** Whether the report lists every shared segment (main lists only the widest spreads of a large store). */
 export function listsEverySegment(report: CalibrationReport): boolean {
-  const listed = report.segments.reduce((n, s) => n + comparedScores(s).length, 0);
-  return listed === report.assessors.reduce((n, a) => n + a.sharedSegments, 0);
+  return report.segments.length >= report.segmentCount;
 }
 
 /** Segment ids as a filter list, or nothing when there are more than a filter can carry. */

@@ -54,6 +54,7 @@ const score: AssessmentScoreRow = {
   timestamp: 1657329694199,
   answered: 9,
   notApplicable: 1,
+  unscored: 2,
   score: 83.33333333333333,
   twilioPercentage: 83.33,
   mismatch: false,

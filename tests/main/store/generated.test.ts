@@ -148,6 +148,7 @@ describe('calibration of the generated data', () => {
     const multi = fixture.data.multiAssessorSegmentIds();
     expect(multi.length).toBeGreaterThan(5);
     expect(report.segments.map((s) => s.segmentId).sort()).toEqual([...multi].sort());
+    expect(report.segmentCount).toBe(multi.length);
     for (const segment of report.segments) {
       const list = fixture.data.assessmentsOf(segment.segmentId);
       expect(segment.scores.map((s) => s.assessor)).toEqual(list.map((a) => a.userName));
